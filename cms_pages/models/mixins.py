@@ -1,0 +1,37 @@
+"""What every public page shares: Japanese-analysed search text."""
+
+from django.utils.html import strip_tags
+from wagtail.models import Page
+from wagtail.search import index
+
+from search.analysis import analyse
+
+
+def stream_plain_text(raw) -> str:
+    """Every text leaf of a StreamField's raw data, tags stripped, one per line."""
+    if isinstance(raw, str):
+        return strip_tags(raw)
+    if isinstance(raw, dict):
+        # Stream children are {"type", "value", "id"}; only the value is content.
+        values = [raw["value"]] if "type" in raw and "value" in raw else raw.values()
+        return "\n".join(filter(None, (stream_plain_text(v) for v in values)))
+    if isinstance(raw, list | tuple):
+        return "\n".join(filter(None, (stream_plain_text(v) for v in raw)))
+    return ""
+
+
+class JapaneseSearchMixin:
+    """Indexes `search_text`, the page's text run through the project's Japanese analyser.
+
+    Wagtail's database backend splits on whitespace only, so unspaced Japanese must be analysed
+    before indexing; the site search analyses the query with the same function.
+    """
+
+    search_fields = Page.search_fields + [index.SearchField("search_text")]
+
+    def plain_text(self) -> str:
+        raise NotImplementedError("each page type says which of its fields are text")
+
+    @property
+    def search_text(self) -> str:
+        return analyse(f"{self.title}\n{self.plain_text()}")

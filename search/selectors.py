@@ -1,0 +1,41 @@
+"""Reads for the public site search."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from wagtail.models import Page
+
+from .analysis import analyse, tokens
+
+SNIPPET_RADIUS = 60
+
+
+@dataclass(frozen=True)
+class SiteSearchHit:
+    page: Page
+    snippet: str
+
+
+def _snippet(text: str, terms: list[str]) -> str:
+    """A stretch of `text` around the first term found in it, for the results list."""
+    flat = " ".join(text.split())
+    positions = [i for i in (flat.find(t) for t in terms) if i >= 0]
+    start = max(min(positions, default=0) - SNIPPET_RADIUS // 2, 0)
+    excerpt = flat[start : start + SNIPPET_RADIUS * 2]
+    return ("…" if start else "") + excerpt + ("…" if start + SNIPPET_RADIUS * 2 < len(flat) else "")
+
+
+def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -> PaginatorPage:
+    """Live public pages matching every content word of `query`, best first, with snippets."""
+    analysed = analyse(query)
+    if not analysed:
+        return Paginator([], per_page).get_page(1)
+    results = Page.objects.live().public().specific().search(analysed, operator="and")
+    paginated = Paginator(results, per_page).get_page(page_number)
+    # Snippet terms: what the visitor typed, then the analysed words (normalised forms may differ).
+    terms = [query.strip(), *tokens(query)]
+    paginated.object_list = [
+        SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), terms)) for p in paginated.object_list
+    ]
+    return paginated
