@@ -97,7 +97,7 @@ class SectionBlock(blocks.StructBlock):
 class ProcedureFieldBlock(blocks.StructBlock):
     name = blocks.CharBlock(label="分野", help_text="例: 美容外科")
     area = blocks.CharBlock(label="領域", help_text="例: 形成外科分野")
-    procedures = blocks.TextBlock(label="主な施術", help_text="1行に1件")
+    procedures = blocks.TextBlock(label="主な施術", help_text="改行はそのまま表示されます")
 
     class Meta:
         icon = "tag"

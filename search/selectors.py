@@ -18,10 +18,10 @@ class SiteSearchHit:
 
 
 def _snippet(text: str, terms: list[str]) -> str:
-    """A stretch of `text` around the first term found in it, for the results list."""
+    """A stretch of `text` around the first of `terms` (in order of preference) found in it."""
     flat = " ".join(text.split())
-    positions = [i for i in (flat.find(t) for t in terms) if i >= 0]
-    start = max(min(positions, default=0) - SNIPPET_RADIUS // 2, 0)
+    position = next((i for i in (flat.find(t) for t in terms) if i >= 0), 0)
+    start = max(position - SNIPPET_RADIUS // 2, 0)
     excerpt = flat[start : start + SNIPPET_RADIUS * 2]
     return ("…" if start else "") + excerpt + ("…" if start + SNIPPET_RADIUS * 2 < len(flat) else "")
 
@@ -33,8 +33,8 @@ def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -
         return Paginator([], per_page).get_page(1)
     results = Page.objects.live().public().specific().search(analysed, operator="and")
     paginated = Paginator(results, per_page).get_page(page_number)
-    # Snippet terms: what the visitor typed, then the analysed words (normalised forms may differ).
-    terms = [query.strip(), *tokens(query)]
+    # Snippet terms: what the visitor typed, then its analysed words, longest (most telling) first.
+    terms = [query.strip(), *sorted(tokens(query), key=len, reverse=True)]
     paginated.object_list = [
         SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), terms)) for p in paginated.object_list
     ]

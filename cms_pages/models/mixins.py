@@ -1,5 +1,8 @@
 """What every public page shares: Japanese-analysed search text."""
 
+from collections.abc import Mapping, Sequence
+from html import unescape
+
 from django.utils.html import strip_tags
 from wagtail.models import Page
 from wagtail.search import index
@@ -10,12 +13,12 @@ from search.analysis import analyse
 def stream_plain_text(raw) -> str:
     """Every text leaf of a StreamField's raw data, tags stripped, one per line."""
     if isinstance(raw, str):
-        return strip_tags(raw)
-    if isinstance(raw, dict):
+        return unescape(strip_tags(raw))
+    if isinstance(raw, Mapping):
         # Stream children are {"type", "value", "id"}; only the value is content.
         values = [raw["value"]] if "type" in raw and "value" in raw else raw.values()
         return "\n".join(filter(None, (stream_plain_text(v) for v in values)))
-    if isinstance(raw, list | tuple):
+    if isinstance(raw, Sequence):  # lists, and StreamField's RawDataView
         return "\n".join(filter(None, (stream_plain_text(v) for v in raw)))
     return ""
 

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
+
+# Development only: known passwords, printed on purpose.
+DEMO_USERS = [
+    # (username, password, superuser, group, what they do)
+    ("admin", "amrm-admin-demo", True, None, "管理者（すべての操作）"),
+    ("editor", "amrm-editor-demo", False, EDITORS_GROUP, "編集者（変更を承認申請）"),
+    ("approver", "amrm-approver-demo", False, APPROVERS_GROUP, "公開承認（申請を承認して公開）"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the site content and create demo logins (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("setup_demo creates users with known passwords: DEBUG only.")
+        call_command("load_site_content", stdout=self.stdout)
+        User = get_user_model()
+        self.stdout.write("\nデモ用ログイン（http://127.0.0.1:8000/admin/）:")
+        for username, password, superuser, group, role in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@amrm.example.jp"}
+            )
+            user.is_staff = user.is_superuser = superuser
+            user.set_password(password)
+            user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            self.stdout.write(f"  {role}: ユーザー名 {username} / パスワード {password}")

@@ -1,0 +1,195 @@
+"""Writes for the public site: loading the association's content and setting up moderation."""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .content import association as content
+from .models import CommitteeIndexPage, CommitteeMemberPage, FaqPage, FormField, FormPage, HomePage
+from .models.faq import faq_anchor
+
+logger = logging.getLogger(__name__)
+
+EDITORS_GROUP = "編集者"
+APPROVERS_GROUP = "公開承認"
+WORKFLOW_NAME = "公開承認ワークフロー"
+
+# Page permissions on the home page (and so the whole site). Editors can only submit changes for
+# moderation; approvers publish.
+_EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+_APPROVER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+_MEDIA_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+]
+
+_ID_NAMESPACE = uuid.UUID("5d0c3f5e-8f0e-4a5e-9a51-6a1f3e2b7c11")
+
+
+def _block_id(name: str) -> str:
+    """The same block id on every run, so anchors derived from it never change."""
+    return str(uuid.uuid5(_ID_NAMESPACE, name))
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+
+    def add(self, what: str) -> None:
+        self.created.append(what)
+        logger.info("Created %s", what)
+
+
+def _publish(page: Page) -> None:
+    page.save_revision().publish()
+
+
+def _child(parent: Page, model, *, slug: str, report: LoadReport, **fields) -> Page:
+    """The child of `parent` with `slug`, created and published if missing, never overwritten."""
+    existing = parent.get_children().filter(slug=slug).specific().first()
+    if existing is not None:
+        return existing
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    _publish(page)
+    report.add(f"{model._meta.verbose_name}「{page.title}」")
+    return page
+
+
+def _home(report: LoadReport) -> tuple[HomePage, bool]:
+    home = HomePage.objects.first()
+    if home is not None:
+        return home, False
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    # Wagtail's installation leaves a plain welcome page where the home page belongs.
+    root.get_children().filter(content_type__model="page", slug=content.HOME["slug"]).delete()
+    hero_only = [("hero", content.HOME_BODY[0][1])]
+    home = HomePage(body=hero_only, **content.HOME)
+    root.add_child(instance=home)
+    Site.objects.filter(is_default_site=True).delete()
+    Site.objects.create(
+        hostname="localhost", port=80, is_default_site=True,
+        site_name=settings.WAGTAIL_SITE_NAME, root_page=home,
+    )
+    report.add(f"トップページ「{home.title}」")
+    return home, True
+
+
+def _resolve_links(raw_body: list, pages: dict[str, Page], anchors: dict[str, str]) -> list:
+    """Home-page data names link targets by slug ("faq#key"); turn them into page ids."""
+    body = []
+    for index, (block_type, value) in enumerate(raw_body):
+        if block_type == "call_to_action":
+            links = []
+            for link in value["links"]:
+                slug, _, key = link["page"].partition("#")
+                links.append({**link, "page": pages[slug].pk, "anchor": anchors.get(key, "")})
+            value = {**value, "links": links}
+        body.append({"type": block_type, "value": value, "id": _block_id(f"home:{index}")})
+    return body
+
+
+def _faq_body() -> tuple[list, dict[str, str]]:
+    body, anchors = [], {}
+    for index, (title, questions) in enumerate(content.FAQ_CATEGORIES):
+        items = []
+        for key, question, answer in questions:
+            block_id = _block_id(f"faq:{key}")
+            anchors[key] = faq_anchor(block_id)
+            items.append(
+                {"type": "question", "value": {"question": question, "answer": answer}, "id": block_id}
+            )
+        body.append(
+            {"type": "category", "value": {"title": title, "questions": items},
+             "id": _block_id(f"faq-category:{index}")}
+        )
+    return body, anchors
+
+
+def _request_form(home: HomePage, report: LoadReport) -> FormPage:
+    data = content.REQUEST_FORM
+    fields = [
+        FormField(label=label, field_type=kind, required=required, choices=choices,
+                  help_text=help_text, sort_order=order)
+        for order, (label, kind, required, choices, help_text) in enumerate(data["fields"])
+    ]
+    return _child(
+        home, FormPage, slug=data["slug"], report=report, title=data["title"],
+        search_description=data["search_description"], intro=data["intro"],
+        thank_you_text=data["thank_you_text"], subject=data["subject"],
+        to_address=settings.ASSOCIATION_NOTIFY_EMAIL, from_address=settings.DEFAULT_FROM_EMAIL,
+        form_fields=fields,
+    )
+
+
+def _committee(home: HomePage, report: LoadReport) -> CommitteeIndexPage:
+    index = _child(home, CommitteeIndexPage, report=report, **content.COMMITTEE_INDEX)
+    for member in content.COMMITTEE_MEMBERS:
+        member = dict(member)
+        _child(
+            index, CommitteeMemberPage, slug=member.pop("slug"), report=report,
+            title=member.pop("name"),
+            affiliations=[("item", line) for line in member.pop("affiliations", [])],
+            qualifications=[("item", line) for line in member.pop("qualifications", [])],
+            **member,
+        )
+    return index
+
+
+def moderation_setup(*, home: Page) -> None:
+    """Editors submit, 公開承認 approves: groups, their permissions and the workflow on `home`."""
+    editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    approvers, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
+    media = [Permission.objects.get(content_type__app_label=app, codename=code)
+             for app, code in _MEDIA_PERMISSIONS]
+    for group, codenames in ((editors, _EDITOR_PAGE_PERMISSIONS),
+                             (approvers, _APPROVER_PAGE_PERMISSIONS)):
+        group.permissions.add(*media)
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=home,
+                permission=Permission.objects.get(content_type__app_label="wagtailcore",
+                                                  codename=codename),
+            )
+    task, _ = GroupApprovalTask.objects.get_or_create(name=APPROVERS_GROUP)
+    task.groups.add(approvers)
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def site_content_load() -> LoadReport:
+    """Create whatever of the association's pages is missing. A second run changes nothing."""
+    report = LoadReport()
+    home, home_is_new = _home(report)
+    faq_body, anchors = _faq_body()
+    pages = {
+        "request": _request_form(home, report),
+        "committee": _committee(home, report),
+        "faq": _child(home, FaqPage, report=report, body=faq_body, **content.FAQ),
+    }
+    if home_is_new:
+        # Call-to-action links need the other pages, so the full body comes last.
+        home.body = _resolve_links(content.HOME_BODY, pages, anchors)
+        _publish(home)
+    moderation_setup(home=home)
+    return report
