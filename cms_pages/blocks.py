@@ -25,7 +25,9 @@ class CallToActionBlock(blocks.StructBlock):
         icon = "pick"
         template = "blocks/call_to_action_block.html"
         description = "資料請求・オンライン加入などのボタン"
-        preview_value = {"links": [{"label": "今すぐ資料請求"}, {"label": "オンライン加入はこちら"}]}
+        preview_value = {
+            "links": [{"label": "今すぐ資料請求"}, {"label": "オンライン加入はこちら"}]
+        }
 
 
 class HeroBlock(blocks.StructBlock):

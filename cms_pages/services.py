@@ -86,8 +86,11 @@ def _home(report: LoadReport) -> tuple[HomePage, bool]:
     root.add_child(instance=home)
     Site.objects.filter(is_default_site=True).delete()
     Site.objects.create(
-        hostname="localhost", port=80, is_default_site=True,
-        site_name=settings.WAGTAIL_SITE_NAME, root_page=home,
+        hostname="localhost",
+        port=80,
+        is_default_site=True,
+        site_name=settings.WAGTAIL_SITE_NAME,
+        root_page=home,
     )
     report.add(f"トップページ「{home.title}」")
     return home, True
@@ -115,11 +118,18 @@ def _faq_body() -> tuple[list, dict[str, str]]:
             block_id = _block_id(f"faq:{key}")
             anchors[key] = faq_anchor(block_id)
             items.append(
-                {"type": "question", "value": {"question": question, "answer": answer}, "id": block_id}
+                {
+                    "type": "question",
+                    "value": {"question": question, "answer": answer},
+                    "id": block_id,
+                }
             )
         body.append(
-            {"type": "category", "value": {"title": title, "questions": items},
-             "id": _block_id(f"faq-category:{index}")}
+            {
+                "type": "category",
+                "value": {"title": title, "questions": items},
+                "id": _block_id(f"faq-category:{index}"),
+            }
         )
     return body, anchors
 
@@ -127,15 +137,28 @@ def _faq_body() -> tuple[list, dict[str, str]]:
 def _request_form(home: HomePage, report: LoadReport) -> FormPage:
     data = content.REQUEST_FORM
     fields = [
-        FormField(label=label, field_type=kind, required=required, choices=choices,
-                  help_text=help_text, sort_order=order)
+        FormField(
+            label=label,
+            field_type=kind,
+            required=required,
+            choices=choices,
+            help_text=help_text,
+            sort_order=order,
+        )
         for order, (label, kind, required, choices, help_text) in enumerate(data["fields"])
     ]
     return _child(
-        home, FormPage, slug=data["slug"], report=report, title=data["title"],
-        search_description=data["search_description"], intro=data["intro"],
-        thank_you_text=data["thank_you_text"], subject=data["subject"],
-        to_address=settings.ASSOCIATION_NOTIFY_EMAIL, from_address=settings.DEFAULT_FROM_EMAIL,
+        home,
+        FormPage,
+        slug=data["slug"],
+        report=report,
+        title=data["title"],
+        search_description=data["search_description"],
+        intro=data["intro"],
+        thank_you_text=data["thank_you_text"],
+        subject=data["subject"],
+        to_address=settings.ASSOCIATION_NOTIFY_EMAIL,
+        from_address=settings.DEFAULT_FROM_EMAIL,
         form_fields=fields,
     )
 
@@ -145,7 +168,10 @@ def _committee(home: HomePage, report: LoadReport) -> CommitteeIndexPage:
     for member in content.COMMITTEE_MEMBERS:
         member = dict(member)
         _child(
-            index, CommitteeMemberPage, slug=member.pop("slug"), report=report,
+            index,
+            CommitteeMemberPage,
+            slug=member.pop("slug"),
+            report=report,
             title=member.pop("name"),
             affiliations=[("item", line) for line in member.pop("affiliations", [])],
             qualifications=[("item", line) for line in member.pop("qualifications", [])],
@@ -158,16 +184,22 @@ def moderation_setup(*, home: Page) -> None:
     """Editors submit, 公開承認 approves: groups, their permissions and the workflow on `home`."""
     editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     approvers, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
-    media = [Permission.objects.get(content_type__app_label=app, codename=code)
-             for app, code in _MEDIA_PERMISSIONS]
-    for group, codenames in ((editors, _EDITOR_PAGE_PERMISSIONS),
-                             (approvers, _APPROVER_PAGE_PERMISSIONS)):
+    media = [
+        Permission.objects.get(content_type__app_label=app, codename=code)
+        for app, code in _MEDIA_PERMISSIONS
+    ]
+    for group, codenames in (
+        (editors, _EDITOR_PAGE_PERMISSIONS),
+        (approvers, _APPROVER_PAGE_PERMISSIONS),
+    ):
         group.permissions.add(*media)
         for codename in codenames:
             GroupPagePermission.objects.get_or_create(
-                group=group, page=home,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore",
-                                                  codename=codename),
+                group=group,
+                page=home,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
             )
     task, _ = GroupApprovalTask.objects.get_or_create(name=APPROVERS_GROUP)
     task.groups.add(approvers)

@@ -23,7 +23,9 @@ def _snippet(text: str, terms: list[str]) -> str:
     position = next((i for i in (flat.find(t) for t in terms) if i >= 0), 0)
     start = max(position - SNIPPET_RADIUS // 2, 0)
     excerpt = flat[start : start + SNIPPET_RADIUS * 2]
-    return ("…" if start else "") + excerpt + ("…" if start + SNIPPET_RADIUS * 2 < len(flat) else "")
+    return (
+        ("…" if start else "") + excerpt + ("…" if start + SNIPPET_RADIUS * 2 < len(flat) else "")
+    )
 
 
 def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -> PaginatorPage:
@@ -36,6 +38,7 @@ def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -
     # Snippet terms: what the visitor typed, then its analysed words, longest (most telling) first.
     terms = [query.strip(), *sorted(tokens(query), key=len, reverse=True)]
     paginated.object_list = [
-        SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), terms)) for p in paginated.object_list
+        SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), terms))
+        for p in paginated.object_list
     ]
     return paginated

@@ -46,19 +46,29 @@ class CommitteeMemberPage(JapaneseSearchMixin, Page):
 
     role = models.CharField("役職", max_length=32, choices=CommitteeRole.choices)
     honorific_title = models.CharField(
-        "肩書き", max_length=32, choices=CommitteeTitle.choices, blank=True,
+        "肩書き",
+        max_length=32,
+        choices=CommitteeTitle.choices,
+        blank=True,
         help_text="役職の横に表示します（理事長・副会長・副理事長）",
     )
     name_kana = models.CharField("よみがな", max_length=64, help_text="ひらがなで入力してください")
     specialty = models.CharField(
-        "専門分野", max_length=32, choices=Specialty.choices, db_index=True,
+        "専門分野",
+        max_length=32,
+        choices=Specialty.choices,
+        db_index=True,
         help_text="案件の審査担当を選ぶときに使います",
     )
     affiliations = StreamField(_list_of_lines, verbose_name="所属", blank=True)
     qualifications = StreamField(_list_of_lines, verbose_name="資格・所属学会", blank=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name="写真", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name="写真",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     content_panels = Page.content_panels + [
@@ -92,4 +102,3 @@ class CommitteeMemberPage(JapaneseSearchMixin, Page):
             stream_plain_text(self.qualifications.raw_data),
         ]
         return "\n".join(p for p in parts if p)
-

@@ -34,8 +34,7 @@ class FaqPage(JapaneseSearchMixin, Page):
     def questions(self):
         """(question, answer RichText) of every category, in order."""
         for category in self.body:
-            for item in category.value["questions"]:
-                yield item
+            yield from category.value["questions"]
 
     def json_ld(self) -> str:
         """schema.org FAQPage for search engines, safe to put inside a <script> element."""

@@ -16,7 +16,9 @@ class FormPage(JapaneseSearchMixin, AbstractEmailForm):
     """A form built by editors (資料請求). Submissions are listed and exported in the admin."""
 
     intro = RichTextField(verbose_name="前文", blank=True, features=["bold", "link", "ul"])
-    thank_you_text = RichTextField(verbose_name="送信後の文面", blank=True, features=["bold", "link"])
+    thank_you_text = RichTextField(
+        verbose_name="送信後の文面", blank=True, features=["bold", "link"]
+    )
 
     content_panels = AbstractEmailForm.content_panels + [
         FormSubmissionsPanel(),

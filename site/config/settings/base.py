@@ -73,7 +73,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = database_settings(os.environ.get("DATABASE_URL"), default_sqlite=BASE_DIR / "db.sqlite3")
+DATABASES = database_settings(
+    os.environ.get("DATABASE_URL"), default_sqlite=BASE_DIR / "db.sqlite3"
+)
 CACHES = cache_settings(os.environ.get("REDIS_URL"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,7 +14,10 @@ def database_settings(url: str | None, *, default_sqlite: Path) -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite,
             # WAL lets readers (gunicorn workers) run beside a writer.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 
