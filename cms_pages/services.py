@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -78,6 +80,10 @@ def _home(report: LoadReport) -> tuple[HomePage, bool]:
     home = HomePage.objects.first()
     if home is not None:
         return home, False
+    # Wagtail's migrations create the locale and root page; an emptied database has neither.
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     # Wagtail's installation leaves a plain welcome page where the home page belongs.
     root.get_children().filter(content_type__model="page", slug=content.HOME["slug"]).delete()

@@ -50,7 +50,7 @@ def test_an_invalid_request_is_shown_again_with_japanese_messages_and_nothing_lo
     html = response.content.decode()
     assert response.status_code == 200
     assert "入力内容をご確認ください" in html
-    assert "このフィールドは必須です。" in html
+    assert "この項目は必須です" in html
     assert "有効なメールアドレスを入力してください。" in html
     # What was typed is still there.
     assert 'value="さくら美容クリニック"' in html

@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = site_content_load()
+        if options["verbosity"] == 0:
+            return
         if not report.created:
             self.stdout.write("サイトのコンテンツは読み込み済みです（変更なし）。")
             return

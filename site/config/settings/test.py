@@ -8,3 +8,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Serve static files from the apps and static/ directly; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
