@@ -13,16 +13,22 @@ def test_visitor_walks_to_a_member_then_the_faq_and_requests_the_brochure(page, 
     page.goto("/")
     expect(page.locator("h1")).to_contain_text("美容医療に精通した")
 
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="審査会メンバー").click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="審査会メンバー"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("審査会メンバーのご紹介")
     page.get_by_role("link", name=re.compile("坪井 良治")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("坪井 良治")
     expect(page.locator("main")).to_contain_text("日本皮膚科学会 認定皮膚科専門医")
 
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="よくあるご質問").click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="よくあるご質問"
+    ).click()
     expect(page.locator("main")).to_contain_text("加入の条件を教えて下さい。")
 
-    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="資料請求").click()
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="資料請求"
+    ).click()
     # Sent empty first: the form comes back with Japanese messages.
     page.get_by_role("button", name="送信する").click()
     expect(page.locator("main")).to_contain_text("入力内容をご確認ください")
