@@ -9,6 +9,7 @@ Never cached: requests that carry a session (logged-in users, previews), non-GET
 responses that set cookies (CSRF forms), and anything not marked cacheable by Wagtail's page serve.
 """
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -35,7 +36,9 @@ def _generation() -> int:
 
 
 def _key(request) -> str:
-    return f"public-page-cache:{_generation()}:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: URLs can be long and hold any character; cache keys must stay short and plain.
+    url = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"public-page-cache:{_generation()}:{url}"
 
 
 def purge() -> None:
@@ -44,7 +47,7 @@ def purge() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
-    logger.info("Public page cache purged")
+    logger.debug("Public page cache purged")
 
 
 def _is_anonymous(request) -> bool:

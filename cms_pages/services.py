@@ -53,11 +53,14 @@ def _block_id(name: str) -> str:
 
 @dataclass
 class LoadReport:
-    created: list[str] = field(default_factory=list)
+    created: list[Page] = field(default_factory=list)
 
-    def add(self, what: str) -> None:
-        self.created.append(what)
-        logger.info("Created %s", what)
+    def add(self, page: Page) -> None:
+        self.created.append(page)
+        logger.debug("Created page %s (%s)", page.pk, page._meta.model_name)
+
+    def lines(self) -> list[str]:
+        return [f"{p._meta.verbose_name}「{p.title}」" for p in self.created]
 
 
 def _publish(page: Page) -> None:
@@ -72,14 +75,14 @@ def _child(parent: Page, model, *, slug: str, report: LoadReport, **fields) -> P
     page = model(slug=slug, **fields)
     parent.add_child(instance=page)
     _publish(page)
-    report.add(f"{model._meta.verbose_name}「{page.title}」")
+    report.add(page)
     return page
 
 
-def _home(report: LoadReport) -> tuple[HomePage, bool]:
+def _home(report: LoadReport) -> HomePage:
     home = HomePage.objects.first()
     if home is not None:
-        return home, False
+        return home
     # Wagtail's migrations create the locale and root page; an emptied database has neither.
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
@@ -98,22 +101,22 @@ def _home(report: LoadReport) -> tuple[HomePage, bool]:
         site_name=settings.WAGTAIL_SITE_NAME,
         root_page=home,
     )
-    report.add(f"トップページ「{home.title}」")
-    return home, True
+    report.add(home)
+    return home
 
 
-def _resolve_links(raw_body: list, pages: dict[str, Page], anchors: dict[str, str]) -> list:
-    """Home-page data names link targets by slug ("faq#key"); turn them into page ids."""
-    body = []
-    for index, (block_type, value) in enumerate(raw_body):
+def _linked_stream(blocks: list, *, name: str, pages: dict[str, Page], anchors: dict[str, str]):
+    """Stream data whose buttons name pages by slug ("faq#key"), with page ids and anchors."""
+    stream = []
+    for index, (block_type, value) in enumerate(blocks):
         if block_type == "call_to_action":
             links = []
             for link in value["links"]:
                 slug, _, key = link["page"].partition("#")
                 links.append({**link, "page": pages[slug].pk, "anchor": anchors.get(key, "")})
             value = {**value, "links": links}
-        body.append({"type": block_type, "value": value, "id": _block_id(f"home:{index}")})
-    return body
+        stream.append({"type": block_type, "value": value, "id": _block_id(f"{name}:{index}")})
+    return stream
 
 
 def _faq_body() -> tuple[list, dict[str, str]]:
@@ -218,16 +221,22 @@ def moderation_setup(*, home: Page) -> None:
 def site_content_load() -> LoadReport:
     """Create whatever of the association's pages is missing. A second run changes nothing."""
     report = LoadReport()
-    home, home_is_new = _home(report)
+    home = _home(report)
     faq_body, anchors = _faq_body()
     pages = {
+        "home": home,
         "request": _request_form(home, report),
         "committee": _committee(home, report),
         "faq": _child(home, FaqPage, report=report, body=faq_body, **content.FAQ),
     }
-    if home_is_new:
-        # Call-to-action links need the other pages, so the full body comes last.
-        home.body = _resolve_links(content.HOME_BODY, pages, anchors)
-        _publish(home)
+    # Buttons link to other pages, so streams with buttons are filled once every page exists.
+    for (slug, field_name), blocks in content.LINKED_STREAMS.items():
+        page = pages[slug]
+        if page in report.created:
+            stream = _linked_stream(
+                blocks, name=f"{slug}.{field_name}", pages=pages, anchors=anchors
+            )
+            setattr(page, field_name, stream)
+            _publish(page)
     moderation_setup(home=home)
     return report

@@ -33,8 +33,20 @@ HOME = {
     ),
 }
 
-# Home page body, in the order of the source. Link targets are slugs of pages the loader creates
-# ("#anchor" after the slug points into that page).
+# The buttons that close several sections of the source. Link targets are slugs of pages the
+# loader creates ("faq#key" points at that FAQ question).
+JOIN_CTA = (
+    "call_to_action",
+    {
+        "heading": "",
+        "links": [
+            {"label": "今すぐ資料請求", "page": "request"},
+            {"label": "オンライン加入はこちら", "page": "faq#join-conditions"},
+        ],
+    },
+)
+
+# Home page body, in the order of the source.
 HOME_BODY = [
     (
         "hero",
@@ -162,16 +174,7 @@ HOME_BODY = [
             ),
         },
     ),
-    (
-        "call_to_action",
-        {
-            "heading": "",
-            "links": [
-                {"label": "今すぐ資料請求", "page": "request", "anchor": ""},
-                {"label": "オンライン加入はこちら", "page": "faq#join-conditions", "anchor": ""},
-            ],
-        },
-    ),
+    JOIN_CTA,
     (
         "consultation",
         {
@@ -264,7 +267,7 @@ HOME_BODY = [
         "call_to_action",
         {
             "heading": "",
-            "links": [{"label": "審査会メンバーのご紹介", "page": "committee", "anchor": ""}],
+            "links": [{"label": "審査会メンバーのご紹介", "page": "committee"}],
         },
     ),
     (
@@ -318,16 +321,7 @@ HOME_BODY = [
             ],
         },
     ),
-    (
-        "call_to_action",
-        {
-            "heading": "",
-            "links": [
-                {"label": "今すぐ資料請求", "page": "request", "anchor": ""},
-                {"label": "オンライン加入はこちら", "page": "faq#join-conditions", "anchor": ""},
-            ],
-        },
-    ),
+    JOIN_CTA,
 ]
 
 COMMITTEE_INDEX = {
@@ -650,4 +644,12 @@ REQUEST_FORM = {
         ("ご希望のコース", "dropdown", True, "開設者コース\n施術医コース\n未定・相談したい", ""),
         ("ご質問・ご要望", "multiline", False, "", ""),
     ],
+}
+
+# Stream fields whose buttons link to other pages, by (page slug, field): the loader fills them
+# once every page exists.
+LINKED_STREAMS = {
+    ("home", "body"): HOME_BODY,
+    ("committee", "closing"): [JOIN_CTA],
+    ("faq", "closing"): [JOIN_CTA],
 }

@@ -6,13 +6,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..choices import CommitteeRole, CommitteeTitle, Specialty
-from .mixins import JapaneseSearchMixin, stream_plain_text
+from .mixins import ClosingBlocksMixin, JapaneseSearchMixin, stream_plain_text
 
 
-class CommitteeIndexPage(JapaneseSearchMixin, Page):
+class CommitteeIndexPage(JapaneseSearchMixin, ClosingBlocksMixin, Page):
     intro = RichTextField(verbose_name="紹介文", blank=True, features=["bold", "link"])
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("closing")]
 
     max_count = 1
     parent_page_types = ["cms_pages.HomePage"]

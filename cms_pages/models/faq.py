@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import FaqCategoryBlock
-from .mixins import JapaneseSearchMixin, stream_plain_text
+from .mixins import ClosingBlocksMixin, JapaneseSearchMixin, stream_plain_text
 
 
 def faq_anchor(block_id: str) -> str:
@@ -15,11 +15,15 @@ def faq_anchor(block_id: str) -> str:
     return f"q-{block_id[:8]}"
 
 
-class FaqPage(JapaneseSearchMixin, Page):
+class FaqPage(JapaneseSearchMixin, ClosingBlocksMixin, Page):
     intro = RichTextField(verbose_name="前文", blank=True, features=["bold", "link"])
     body = StreamField([("category", FaqCategoryBlock())], verbose_name="質問と回答")
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("closing"),
+    ]
 
     max_count = 1
     parent_page_types = ["cms_pages.HomePage"]

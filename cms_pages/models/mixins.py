@@ -1,13 +1,17 @@
-"""What every public page shares: Japanese-analysed search text."""
+"""What public pages share: Japanese-analysed search text, closing blocks."""
 
 from collections.abc import Mapping, Sequence
 from html import unescape
 
+from django.db import models
 from django.utils.html import strip_tags
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from search.analysis import analyse
+
+from ..blocks import BaseStreamBlock
 
 
 def stream_plain_text(raw) -> str:
@@ -38,3 +42,12 @@ class JapaneseSearchMixin:
     @property
     def search_text(self) -> str:
         return analyse(f"{self.title}\n{self.plain_text()}")
+
+
+class ClosingBlocksMixin(models.Model):
+    """Blocks shown at the foot of a page, e.g. the 資料請求 / オンライン加入 buttons."""
+
+    closing = StreamField(BaseStreamBlock(), blank=True, verbose_name="ページ下部")
+
+    class Meta:
+        abstract = True

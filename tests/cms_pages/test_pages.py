@@ -169,3 +169,10 @@ def test_unknown_page_answers_404_in_japanese(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "ページが見つかりません" in _text(response)
+
+
+@pytest.mark.parametrize("url", ["/committee/", "/faq/"])
+def test_committee_and_faq_pages_close_with_the_calls_to_action(client, url):
+    html = _text(client.get(url))
+    assert 'href="/request/"' in html.split("page-closing", 1)[1]
+    assert "オンライン加入はこちら" in html

@@ -55,3 +55,20 @@ def test_member_names_are_found(client):
 
 def test_faq_is_indexed_with_analysed_text():
     assert "免責" in FaqPage.objects.get().search_text.split()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "免責", "page": "abc"},
+        {"q": "免責", "page": "9999"},
+        {"q": "、。！？"},
+        {"q": "免" * 5000},
+        {"q": "<script>alert(1)</script>"},
+        {"q": ""},
+    ],
+)
+def test_odd_queries_never_fail(client, params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()

@@ -13,6 +13,6 @@ class Command(BaseCommand):
         if not report.created:
             self.stdout.write("サイトのコンテンツは読み込み済みです（変更なし）。")
             return
-        for item in report.created:
-            self.stdout.write(f"作成: {item}")
+        for line in report.lines():
+            self.stdout.write(f"作成: {line}")
         self.stdout.write(self.style.SUCCESS(f"{len(report.created)} 件を作成しました。"))

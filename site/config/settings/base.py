@@ -122,5 +122,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Libraries log at WARNING; the project's own apps at LOG_LEVEL (English, never patient data).
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        app: {"level": os.environ.get("LOG_LEVEL", "INFO")}
+        for app in ("cms_pages", "casework", "search")
+    },
 }
