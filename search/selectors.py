@@ -6,9 +6,11 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from wagtail.models import Page
 
-from .analysis import analyse, tokens
+from .analysis import tokens
 
 SNIPPET_RADIUS = 60
+# More words than this add nothing to a site search and nest too deeply in the SQL query.
+MAX_QUERY_TERMS = 32
 
 
 @dataclass(frozen=True)
@@ -30,15 +32,16 @@ def _snippet(text: str, terms: list[str]) -> str:
 
 def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -> PaginatorPage:
     """Live public pages matching every content word of `query`, best first, with snippets."""
-    analysed = analyse(query)
+    terms = list(dict.fromkeys(tokens(query)))[:MAX_QUERY_TERMS]
+    analysed = " ".join(terms)
     if not analysed:
         return Paginator([], per_page).get_page(1)
     results = Page.objects.live().public().specific().search(analysed, operator="and")
     paginated = Paginator(results, per_page).get_page(page_number)
     # Snippet terms: what the visitor typed, then its analysed words, longest (most telling) first.
-    terms = [query.strip(), *sorted(tokens(query), key=len, reverse=True)]
+    snippet_terms = [query.strip(), *sorted(terms, key=len, reverse=True)]
     paginated.object_list = [
-        SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), terms))
+        SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), snippet_terms))
         for p in paginated.object_list
     ]
     return paginated

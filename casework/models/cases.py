@@ -1,0 +1,420 @@
+"""The case: one patient complaint from report to closure, as a state machine."""
+
+import django_fsm as fsm
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ..choices import OPEN_STATES, CaseState, ComplaintType, ReferralKind, Urgency
+from ..roles import CASE_PERMISSIONS
+from .parties import Doctor, Facility
+from .policies import Policy
+from .procedures import Procedure
+
+S = CaseState
+
+
+def condition(unmet_message: str):
+    """Mark a predicate as a transition condition, with what to tell a person when it fails."""
+
+    def mark(predicate):
+        predicate.unmet_message = unmet_message
+        return predicate
+
+    return mark
+
+
+def _is_member_or_support(case: "Case", user) -> bool:
+    return user.has_perm("casework.handle_case") or case.is_member(user)
+
+
+def _may_approve_payment(case: "Case", user) -> bool:
+    # Separation of duties: whoever computed the payout never approves it.
+    return user.has_perm("casework.approve_payment") and not case.was_assessed_by(user)
+
+
+class Case(fsm.ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField("受付番号", max_length=16, unique=True, editable=False)
+    state = fsm.FSMField(
+        "状態", choices=CaseState.choices, default=CaseState.RECEIVED, protected=True, db_index=True
+    )
+    facility = models.ForeignKey(
+        Facility, verbose_name="施設", on_delete=models.PROTECT, related_name="cases"
+    )
+    policy = models.ForeignKey(
+        Policy,
+        verbose_name="保険契約",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    doctor = models.ForeignKey(
+        Doctor,
+        verbose_name="施術した医師",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="報告者",
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="担当者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_cases",
+    )
+
+    procedure = models.ForeignKey(Procedure, verbose_name="施術", on_delete=models.PROTECT)
+    procedure_date = models.DateField("施術日")
+    claim_date = models.DateField(
+        "クレーム申し出日",
+        help_text="患者さんが初めて苦情を申し出た日（補償の対象となるかを決める日）",
+    )
+    complaint_types = models.JSONField("苦情の種類", default=list)
+    narrative = models.TextField("経緯")
+    patient_demands = models.TextField("患者さんの要求", blank=True)
+    urgency = models.CharField(
+        "緊急度", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    no_payment_promised = models.BooleanField(
+        "患者さんに金銭の支払い・約束をしていない",
+        default=False,
+        help_text="会員が独自に支払いや約束をすると補償の対象外となることがあります。",
+    )
+    # Risk flags: set from the complaint types when reported; staff may adjust them.
+    risk_self_harm = models.BooleanField("自傷・希死念慮", default=False, db_index=True)
+    risk_lawsuit = models.BooleanField("訴訟リスク", default=False)
+    risk_online = models.BooleanField("ネット書き込みリスク", default=False)
+
+    received_at = models.DateTimeField("受付日時", default=timezone.now, db_index=True)
+    first_response_at = models.DateTimeField("初回対応日時", null=True, blank=True)
+    patient_consent_at = models.DateTimeField("患者さんの同意（状況聴取）", null=True, blank=True)
+
+    decision_reasons = models.TextField("判定理由", blank=True)
+    decision_dissent = models.TextField("少数意見", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="判定者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("判定日時", null=True, blank=True)
+    referral_kind = models.CharField(
+        "紹介先", max_length=32, choices=ReferralKind.choices, blank=True
+    )
+    payment_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="支払承認者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField("支払日時", null=True, blank=True)
+    closed_at = models.DateTimeField("完了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件"
+        ordering = ["-received_at"]
+        permissions = CASE_PERMISSIONS
+
+    def __str__(self) -> str:
+        return f"{self.reference}（{self.get_state_display()}）"
+
+    # --- predicates (side-effect free; used as transition conditions) ---
+
+    def is_member(self, user) -> bool:
+        profile = getattr(user, "member_profile", None)
+        return profile is not None and profile.facility_id == self.facility_id
+
+    @condition("クレーム申し出日が保険期間内ではありません。")
+    def is_claim_covered(self) -> bool:
+        return self.policy is not None and self.policy.covers(self.claim_date)
+
+    @condition("クレーム申し出日は保険期間内です。")
+    def is_claim_outside_cover(self) -> bool:
+        return not self.is_claim_covered()
+
+    @condition("患者さんの同意（状況聴取）が記録されていません。")
+    def has_patient_consent(self) -> bool:
+        return self.patient_consent_at is not None
+
+    @condition("提出済みの意見書が2通以上、うち1通は施術分野の専門医のものが必要です。")
+    def has_enough_opinions(self) -> bool:
+        """Two submitted opinions, one of them by a doctor of the procedure's specialty."""
+        opinions = [o for o in self.opinions.all() if o.submitted_at]
+        required = self.procedure.required_specialty
+        specialist = any(
+            o.specialty == required if required else o.reviewer_is_doctor for o in opinions
+        )
+        return len(opinions) >= 2 and specialist
+
+    @condition("査定がまだ行われていません。")
+    def has_assessment(self) -> bool:
+        return hasattr(self, "assessment")
+
+    def was_assessed_by(self, user) -> bool:
+        return self.has_assessment() and self.assessment.assessed_by_id == user.pk
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def complaint_type_labels(self) -> list[str]:
+        return [ComplaintType(c).label for c in self.complaint_types if c in ComplaintType.values]
+
+    # --- transitions: change this case's state and fields only; services do the rest ---
+
+    @fsm.transition(
+        state,
+        source=S.RECEIVED,
+        target=S.TRIAGE,
+        permission="casework.handle_case",
+        custom={"label": "初期対応を開始"},
+    )
+    def start_triage(self, *, by):
+        self.handler = self.handler or by
+        self.first_response_at = self.first_response_at or timezone.now()
+
+    @fsm.transition(
+        state,
+        source=[S.RECEIVED, S.TRIAGE],
+        target=S.NOT_COVERED,
+        conditions=[is_claim_outside_cover],
+        permission="casework.handle_case",
+        custom={"label": "補償対象外とする"},
+    )
+    def mark_not_covered(self, *, by):
+        self.first_response_at = self.first_response_at or timezone.now()
+
+    @fsm.transition(
+        state,
+        source=S.TRIAGE,
+        target=S.AWAITING_INFO,
+        permission="casework.handle_case",
+        custom={"label": "追加資料を依頼"},
+    )
+    def request_info(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=S.AWAITING_INFO,
+        target=S.TRIAGE,
+        permission=_is_member_or_support,
+        custom={"label": "追加資料を提出"},
+    )
+    def provide_info(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=S.TRIAGE,
+        target=S.PATIENT_HEARING,
+        conditions=[has_patient_consent],
+        permission="casework.handle_case",
+        custom={"label": "状況聴取へ進む"},
+    )
+    def start_hearing(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=[S.TRIAGE, S.PATIENT_HEARING, S.NOT_LIABLE],
+        target=S.RESOLVED,
+        permission="casework.handle_case",
+        custom={"label": "円満解決"},
+    )
+    def resolve(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=[S.TRIAGE, S.PATIENT_HEARING],
+        target=S.UNDER_REVIEW,
+        conditions=[is_claim_covered],
+        permission="casework.handle_case",
+        custom={"label": "審査会に付議"},
+    )
+    def refer_to_review(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=S.UNDER_REVIEW,
+        target=S.LIABLE,
+        conditions=[has_enough_opinions],
+        permission="casework.decide_case",
+        custom={"label": "有責と判定", "needs_reasons": True},
+    )
+    def decide_liable(self, *, by, reasons: str, dissent: str = ""):
+        self._record_decision(by, reasons, dissent)
+
+    @fsm.transition(
+        state,
+        source=S.UNDER_REVIEW,
+        target=S.NOT_LIABLE,
+        conditions=[has_enough_opinions],
+        permission="casework.decide_case",
+        custom={"label": "無責と判定", "needs_reasons": True},
+    )
+    def decide_not_liable(self, *, by, reasons: str, dissent: str = ""):
+        self._record_decision(by, reasons, dissent)
+
+    def _record_decision(self, by, reasons: str, dissent: str) -> None:
+        self.decided_by, self.decided_at = by, timezone.now()
+        self.decision_reasons, self.decision_dissent = reasons, dissent
+
+    @fsm.transition(
+        state,
+        source=S.LIABLE,
+        target=S.ASSESSMENT,
+        permission="casework.assess_case",
+        custom={"label": "査定を開始"},
+    )
+    def start_assessment(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=S.ASSESSMENT,
+        target=S.SETTLEMENT,
+        conditions=[has_assessment],
+        permission="casework.assess_case",
+        custom={"label": "示談手続きへ"},
+    )
+    def start_settlement(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=S.SETTLEMENT,
+        target=S.LITIGATION,
+        permission="casework.liaise_settlement",
+        custom={"label": "訴訟へ移行"},
+    )
+    def go_to_court(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=[S.SETTLEMENT, S.LITIGATION],
+        target=S.PAYMENT_APPROVAL,
+        conditions=[has_assessment],
+        permission="casework.liaise_settlement",
+        custom={"label": "支払承認を依頼"},
+    )
+    def request_payment(self, *, by):
+        pass
+
+    @fsm.transition(
+        state,
+        source=S.PAYMENT_APPROVAL,
+        target=S.PAID,
+        permission=_may_approve_payment,
+        custom={"label": "支払を承認"},
+    )
+    def approve_payment(self, *, by):
+        self.payment_approved_by, self.paid_at = by, timezone.now()
+
+    @fsm.transition(
+        state,
+        source=S.NOT_LIABLE,
+        target=S.REFERRED,
+        permission="casework.handle_case",
+        custom={"label": "弁護士等を紹介"},
+    )
+    def refer(self, *, by, kind: str = ReferralKind.LAWYER):
+        self.referral_kind = kind
+
+    @fsm.transition(
+        state,
+        source=[S.PAID, S.RESOLVED, S.REFERRED, S.NOT_COVERED],
+        target=S.CLOSED,
+        permission="casework.handle_case",
+        custom={"label": "完了"},
+    )
+    def close(self, *, by):
+        self.closed_at = timezone.now()
+
+    @fsm.transition(
+        state,
+        source=OPEN_STATES,
+        target=S.WITHDRAWN,
+        permission=_is_member_or_support,
+        custom={"label": "取下げ"},
+    )
+    def withdraw(self, *, by):
+        self.closed_at = timezone.now()
+
+
+class PatientInfo(models.Model):
+    """Who the patient is. Kept apart so that search, exports and logs never read it by accident."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="patient")
+    name = models.CharField("患者さんの氏名", max_length=100)
+    name_kana = models.CharField("よみがな", max_length=100, blank=True)
+    phone = models.CharField("電話番号", max_length=32, blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+    age = models.PositiveSmallIntegerField("年齢", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "患者情報"
+
+    def __str__(self) -> str:
+        # Never the name: this may end up in a log line or an admin breadcrumb.
+        return f"患者情報（{self.case.reference}）"
+
+
+class CaseCounter(models.Model):
+    """Last reference number used per year (2026-0042), taken under a row lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class CaseTransition(models.Model):
+    """Append-only audit trail: who moved a case from which state to which, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    name = models.CharField("操作", max_length=64)
+    from_state = models.CharField("変更前", max_length=32, choices=CaseState.choices)
+    to_state = models.CharField("変更後", max_length=32, choices=CaseState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="実施者",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+    note = models.TextField("メモ", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "状態の履歴"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("CaseTransition is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("CaseTransition is append-only")

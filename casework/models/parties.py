@@ -1,0 +1,104 @@
+"""The people and places a case involves: facilities, doctors, members and reviewers."""
+
+from django.conf import settings
+from django.db import models
+
+from cms_pages.choices import Specialty
+
+from ..choices import Society
+
+
+class Facility(models.Model):
+    """A clinic or hospital (施設). Capital is paid for the main clinic (本院) only."""
+
+    name = models.CharField("施設名", max_length=200)
+    corporation_name = models.CharField("法人名", max_length=200, blank=True)
+    is_main_clinic = models.BooleanField("本院", default=True)
+    prefecture = models.CharField("都道府県", max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施設"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Doctor(models.Model):
+    name = models.CharField("氏名", max_length=100)
+    name_kana = models.CharField("よみがな", max_length=100, blank=True)
+    # Codes of Society; membership of one of the five is the condition of cover.
+    societies = models.JSONField("所属学会", default=list, blank=True)
+    workplaces = models.ManyToManyField(Facility, verbose_name="勤務先", related_name="doctors")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "医師"
+        ordering = ["name_kana", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def society_labels(self) -> list[str]:
+        return [Society(code).label for code in self.societies if code in Society.values]
+
+    @property
+    def is_society_member(self) -> bool:
+        return bool(self.society_labels)
+
+
+class MemberProfile(models.Model):
+    """A member's login, tied to the facility whose cases it may see."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_profile"
+    )
+    facility = models.ForeignKey(
+        Facility, verbose_name="施設", on_delete=models.PROTECT, related_name="members"
+    )
+    doctor = models.ForeignKey(
+        Doctor,
+        verbose_name="医師（施術医コース）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_profiles",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会員ユーザー"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.facility})"
+
+
+class ReviewerProfile(models.Model):
+    """A review-committee member who writes opinions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    specialty = models.CharField("専門分野", max_length=32, choices=Specialty.choices)
+    committee_member = models.ForeignKey(
+        "cms_pages.CommitteeMemberPage",
+        verbose_name="審査会メンバーのページ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A reviewer may not review a case of a facility they work for or are otherwise tied to.
+    conflicted_facilities = models.ManyToManyField(
+        Facility, verbose_name="利害関係のある施設", blank=True, related_name="conflicted_reviewers"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "審査員"
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user} ({self.get_specialty_display()})"
+
+    @property
+    def is_doctor(self) -> bool:
+        return self.specialty != Specialty.LAW

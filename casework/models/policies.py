@@ -1,0 +1,55 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .. import rules
+from ..choices import Course
+from .parties import Doctor, Facility
+
+
+class Policy(models.Model):
+    """One policy period of cover: a facility (開設者コース) or a doctor (施術医コース)."""
+
+    number = models.CharField("証券番号", max_length=32, unique=True)
+    course = models.CharField("コース", max_length=16, choices=Course.choices)
+    facility = models.ForeignKey(
+        Facility, verbose_name="施設", on_delete=models.PROTECT, related_name="policies"
+    )
+    doctor = models.ForeignKey(
+        Doctor,
+        verbose_name="医師",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        help_text="施術医コースの場合のみ",
+    )
+    payout_limit = models.PositiveBigIntegerField(
+        "支払限度額（1事故・円）",
+        choices=[(v, f"{v // 10_000:,}万円") for v in rules.PAYOUT_LIMITS],
+    )
+    deductible = models.PositiveBigIntegerField("免責金額（1事故・円）", default=rules.DEDUCTIBLE)
+    starts_on = models.DateField("保険期間（始期）")
+    ends_on = models.DateField("保険期間（終期）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保険契約"
+        ordering = ["-starts_on", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_course_display()}（{self.starts_on:%Y/%m/%d}〜）"
+
+    @property
+    def aggregate_limit(self) -> int:
+        """The policy period's aggregate limit, set by the plan table for the per-accident limit."""
+        return rules.AGGREGATE_LIMITS[self.payout_limit]
+
+    def covers(self, claim_date) -> bool:
+        return rules.is_covered(self.starts_on, self.ends_on, claim_date)
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "終期は始期より後の日付にしてください。"})
+        if self.course == Course.DOCTOR and not self.doctor_id:
+            raise ValidationError({"doctor": "施術医コースでは医師を選んでください。"})
+        if self.course == Course.FACILITY and self.doctor_id:
+            raise ValidationError({"doctor": "開設者コースでは医師を選ばないでください。"})

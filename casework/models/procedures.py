@@ -1,0 +1,33 @@
+from django.db import models
+
+from cms_pages.choices import Specialty
+
+from ..choices import ProcedureField
+
+# The reviewing specialty a decision needs for each field; None: any doctor.
+REQUIRED_SPECIALTY = {
+    ProcedureField.COSMETIC_SURGERY: Specialty.PLASTIC_SURGERY,
+    ProcedureField.COSMETIC_DERMATOLOGY: Specialty.DERMATOLOGY,
+    ProcedureField.COSMETIC_INTERNAL: None,
+    ProcedureField.OTHER: None,
+}
+
+
+class Procedure(models.Model):
+    """A procedure of the taxonomy seeded from the association's site (plus その他)."""
+
+    field = models.CharField("分野", max_length=32, choices=ProcedureField.choices)
+    name = models.CharField("施術", max_length=100)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施術"
+        ordering = ["sort_order"]
+        constraints = [models.UniqueConstraint(fields=["field", "name"], name="unique_procedure")]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}：{self.name}"
+
+    @property
+    def required_specialty(self) -> str | None:
+        return REQUIRED_SPECIALTY[self.field]

@@ -1,0 +1,66 @@
+"""The review committee's opinions and the assessment committee's payout."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cms_pages.choices import Specialty
+
+from ..choices import OpinionConclusion
+from .cases import Case
+
+
+class Opinion(models.Model):
+    """One reviewer's opinion on a case (査読). Hidden from other reviewers until they submit."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="審査員", on_delete=models.PROTECT, related_name="+"
+    )
+    # The reviewer's specialty when writing: a later profile change must not rewrite history.
+    specialty = models.CharField("専門分野", max_length=32, choices=Specialty.choices)
+    conclusion = models.CharField("結論", max_length=16, choices=OpinionConclusion.choices)
+    text = models.TextField("所見")
+    advice = models.TextField("治療・今後の対策への助言", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "意見書"
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reviewer"], name="one_opinion_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} の意見書（{self.get_specialty_display()}）"
+
+    @property
+    def reviewer_is_doctor(self) -> bool:
+        return self.specialty != Specialty.LAW
+
+
+class Assessment(models.Model):
+    """The payout computed by the assessment committee with casework.rules, line by line."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assessment")
+    damages = models.PositiveBigIntegerField("損害賠償金（円）")
+    legal_costs = models.PositiveBigIntegerField("争訟費用（円）", default=0)
+    other_insurance_paid = models.PositiveBigIntegerField(
+        "他の保険契約等による支払額（円）", default=0
+    )
+    payout_limit = models.PositiveBigIntegerField("支払限度額（円）")
+    deductible = models.PositiveBigIntegerField("免責金額（円）")
+    aggregate_remaining = models.PositiveBigIntegerField("総支払限度額の残額（円）")
+    total = models.PositiveBigIntegerField("支払総額（円）")
+    lines = models.JSONField("計算の内訳", default=list)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="査定者", on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField("査定日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "査定"
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} の査定（{self.total:,}円）"

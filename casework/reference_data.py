@@ -1,0 +1,56 @@
+"""Data every installation has: the procedure taxonomy and the casework groups.
+
+The data migration calls `reference_data_sync` with historical models; tests that empty the
+database call it with the live ones. Idempotent.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+from .roles import roles_sync
+
+# The procedures named on the association's site, by field, plus その他 (order kept).
+PROCEDURES = [
+    (
+        "cosmetic_surgery",
+        ["二重瞼", "隆鼻", "豊胸", "脂肪吸引", "リフトアップ手術", "その他（美容外科）"],
+    ),
+    (
+        "cosmetic_dermatology",
+        [
+            "シミ治療",
+            "美肌・肌質改善",
+            "レーザー脱毛",
+            "たるみ改善",
+            "光治療",
+            "レーザー治療",
+            "ピーリング",
+            "ヒアルロン酸注射",
+            "ボツリヌストキシン注射",
+            "その他（美容皮膚科）",
+        ],
+    ),
+    ("cosmetic_internal", ["デトックス", "点滴治療", "その他（美容内科）"]),
+    ("other", ["その他"]),
+]
+
+
+def reference_data_sync(apps) -> None:
+    """Seed procedures and groups; `apps` is a migration's app registry or django.apps.apps."""
+    Procedure = apps.get_model("casework", "Procedure")
+    order = 0
+    for field, names in PROCEDURES:
+        for name in names:
+            order += 1
+            Procedure.objects.get_or_create(field=field, name=name, defaults={"sort_order": order})
+
+    # Custom permissions are normally created after all migrations; the groups need them now.
+    app_config = apps.get_app_config("casework")
+    if getattr(app_config, "models_module", None) is None:
+        app_config.models_module = True  # a migration's stub: create_permissions needs it set
+    create_permissions(app_config, apps=apps, verbosity=0)
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    roles_sync(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        ContentType.objects.get_for_model(apps.get_model("casework", "Case")),
+    )

@@ -1,0 +1,53 @@
+"""Who does what in casework: Django groups and the permissions each holds.
+
+Groups are created by a data migration from this table, so changing a role is one edit here
+and a new migration that calls `roles_sync`.
+"""
+
+MEMBERS = "会員"
+SUPPORT = "サポート"
+REVIEWERS = "審査員"
+CHAIR = "審査会長"
+ASSESSORS = "査定員"
+INSURER = "保険会社担当"
+ADMINS = "事務局管理者"
+
+# Custom permissions on Case (codename, label).
+CASE_PERMISSIONS = [
+    ("handle_case", "案件を担当する（サポート）"),
+    ("review_case", "意見書を提出する"),
+    ("decide_case", "有責・無責を判定する"),
+    ("assess_case", "支払額を査定する"),
+    ("liaise_settlement", "示談・訴訟の手続きを進める"),
+    ("approve_payment", "支払を承認する"),
+]
+
+_ALL = [codename for codename, _ in CASE_PERMISSIONS]
+
+GROUP_PERMISSIONS = {
+    MEMBERS: [],
+    SUPPORT: ["handle_case"],
+    REVIEWERS: ["review_case"],
+    CHAIR: ["review_case", "decide_case"],
+    ASSESSORS: ["assess_case"],
+    INSURER: ["liaise_settlement", "approve_payment"],
+    ADMINS: _ALL,
+}
+
+# Staff groups reach the Wagtail admin (the staff workspace); members never do.
+STAFF_GROUPS = [SUPPORT, REVIEWERS, CHAIR, ASSESSORS, INSURER, ADMINS]
+
+
+def roles_sync(group_model, permission_model, content_type) -> None:
+    """Create the groups and grant their permissions (idempotent; usable from migrations)."""
+    access_admin = permission_model.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    ).first()
+    for name, codenames in GROUP_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        perms = list(
+            permission_model.objects.filter(content_type=content_type, codename__in=codenames)
+        )
+        if name in STAFF_GROUPS and access_admin:
+            perms.append(access_admin)
+        group.permissions.add(*perms)

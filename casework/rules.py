@@ -1,0 +1,194 @@
+"""The scheme's cover and payout rules, as pure functions on integer yen.
+
+Views, forms and reports all call these, so the arithmetic lives in exactly one place. Money is
+always ``int`` yen: a float or Decimal is refused rather than rounded, so that no caller can
+silently lose or invent a yen.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+# 支払限度額 (per accident) offered by the courses, smallest first.
+PAYOUT_LIMITS = (1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000)
+# 総支払限度額 for the policy period that goes with each per-accident limit (three times it).
+AGGREGATE_LIMITS = {
+    1_000_000: 3_000_000,
+    2_000_000: 6_000_000,
+    5_000_000: 15_000_000,
+    10_000_000: 30_000_000,
+    20_000_000: 60_000_000,
+}
+# 免責金額: borne by the clinic on every accident, in every course.
+DEDUCTIBLE = 100_000
+
+_MAN = 10_000
+
+
+def is_covered(policy_start: date, policy_end: date, claim_date: date) -> bool:
+    """Claims-made cover: the claim (the day the patient first complained) must fall within the
+    policy period, both ends inclusive. When the treatment happened does not matter."""
+    if policy_end < policy_start:
+        raise ValueError("保険期間の終了日が開始日より前になっています。")
+    return policy_start <= claim_date <= policy_end
+
+
+def format_yen(amount: int) -> str:
+    """1234567 → "1,234,567円". Integers only, so a float can never reach a document."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError(f"format_yen() takes integer yen, not {type(amount).__name__}")
+    return f"{amount:,}円"
+
+
+def _man_yen(amount: int) -> str:
+    # The association writes whole 万 amounts in 万 (as the site's man_yen filter does); this
+    # module stays free of Django, hence the small copy.
+    man, rest = divmod(amount, _MAN)
+    return f"{man:,}万円" if man and not rest else format_yen(amount)
+
+
+@dataclass(frozen=True)
+class PayoutLine:
+    label: str
+    amount: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Payout:
+    """Every figure of one payout computation, so that it can be shown and checked.
+
+    ``other_insurance_paid`` and ``deductible`` are the figures as given; the lines show the part
+    actually deducted, which is less when the damages run out first.
+    """
+
+    damages: int
+    other_insurance_paid: int
+    after_other_insurance: int
+    deductible: int
+    after_deductible: int
+    limit: int
+    aggregate_remaining: int | None
+    damages_payable: int
+    capped_by: str | None  # "limit", "aggregate" or None
+    legal_costs: int
+    legal_costs_prorated: int  # after the proration, before the aggregate cap
+    legal_costs_payable: int
+    proration: Fraction | None
+    total: int
+
+    @property
+    def lines(self) -> tuple[PayoutLine, ...]:
+        """The computation line by line, in Japanese; each subtotal is the sum of the lines above
+        it since the previous subtotal."""
+        other_applied = self.damages - self.after_other_insurance
+        deductible_applied = self.after_other_insurance - self.after_deductible
+        lines = [PayoutLine("損害賠償金", self.damages)]
+        if self.other_insurance_paid:
+            note = ""
+            if other_applied < self.other_insurance_paid:
+                note = f"支払額{format_yen(self.other_insurance_paid)}のうち損害賠償金の額まで控除"
+            lines.append(PayoutLine("他の保険契約等による支払額", -other_applied, note))
+        note = ""
+        if deductible_applied < self.deductible:
+            note = f"免責金額{format_yen(self.deductible)}のうち残額まで控除"
+        lines.append(PayoutLine("免責金額", -deductible_applied, note))
+        cut = self.after_deductible - self.damages_payable
+        if self.capped_by == "limit":
+            note = f"支払限度額 {format_yen(self.limit)}"
+            lines.append(PayoutLine("支払限度額による調整", -cut, note))
+        elif self.capped_by == "aggregate":
+            note = f"総支払限度額の残額 {format_yen(self.aggregate_remaining)}"
+            lines.append(PayoutLine("総支払限度額（残額）による調整", -cut, note))
+        lines.append(PayoutLine("損害賠償金の支払額", self.damages_payable))
+
+        lines.append(PayoutLine("争訟費用", self.legal_costs))
+        if self.proration is not None:
+            note = f"支払限度額 ÷ 損害賠償金 = {_man_yen(self.limit)} ÷ {_man_yen(self.damages)}"
+            cut = self.legal_costs - self.legal_costs_prorated
+            lines.append(PayoutLine("争訟費用の按分", -cut, note))
+        cut = self.legal_costs_prorated - self.legal_costs_payable
+        if cut:
+            note = f"総支払限度額の残額 {format_yen(self.aggregate_remaining)}"
+            lines.append(PayoutLine("総支払限度額（残額）による調整", -cut, note))
+        lines.append(PayoutLine("争訟費用の支払額", self.legal_costs_payable))
+        lines.append(PayoutLine("支払総額", self.total))
+        return tuple(lines)
+
+
+def _check_yen(value, name: str, minimum: int = 0) -> None:
+    # bool is an int subclass, and True must not be taken for 1 yen.
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name}は{minimum}円以上の整数で入力してください。")
+
+
+def calculate_payout(
+    damages: int,
+    limit: int,
+    legal_costs: int = 0,
+    other_insurance_paid: int = 0,
+    deductible: int = DEDUCTIBLE,
+    aggregate_remaining: int | None = None,
+) -> Payout:
+    """What the insurance pays for one accident, in yen.
+
+    1. Other insurance already paid comes off the damages first, then the deductible (neither
+       below 0).
+    2. The result is capped at the per-accident ``limit`` and, when given, at
+       ``aggregate_remaining`` (what is left of the policy period's aggregate limit).
+    3. Legal costs (争訟費用) are paid in full, except that when the damages as given exceed the
+       limit they are paid in the proportion limit ÷ damages, rounded down to the yen. This
+       compares the gross damages with the limit, so proration can apply even when the damages
+       payable themselves end up below the limit.
+    4. Legal costs count against the aggregate too: when ``aggregate_remaining`` is given, the
+       total paid never exceeds it (damages are paid first, legal costs from what remains).
+
+    The caller records ``total`` against the aggregate; this function does not keep state.
+    Raises ValueError, with a message for people, when an amount is not a whole number of yen
+    ≥ 0 (the limit ≥ 1).
+    """
+    _check_yen(damages, "損害賠償金")
+    _check_yen(limit, "支払限度額", minimum=1)
+    _check_yen(legal_costs, "争訟費用")
+    _check_yen(other_insurance_paid, "他の保険契約等による支払額")
+    _check_yen(deductible, "免責金額")
+    if aggregate_remaining is not None:
+        _check_yen(aggregate_remaining, "総支払限度額の残額")
+
+    after_other_insurance = max(damages - other_insurance_paid, 0)
+    after_deductible = max(after_other_insurance - deductible, 0)
+
+    damages_payable, capped_by = after_deductible, None
+    if damages_payable > limit:
+        damages_payable, capped_by = limit, "limit"
+    # Checked second, so "limit" is named when both caps are equal.
+    if aggregate_remaining is not None and damages_payable > aggregate_remaining:
+        damages_payable, capped_by = aggregate_remaining, "aggregate"
+
+    proration = None
+    legal_costs_prorated = legal_costs
+    if damages > limit:
+        proration = Fraction(limit, damages)
+        # Integer arithmetic, rounded down: the policy never pays a fraction of a yen more.
+        legal_costs_prorated = legal_costs * limit // damages
+
+    legal_costs_payable = legal_costs_prorated
+    if aggregate_remaining is not None:
+        legal_costs_payable = min(legal_costs_payable, aggregate_remaining - damages_payable)
+
+    return Payout(
+        damages=damages,
+        other_insurance_paid=other_insurance_paid,
+        after_other_insurance=after_other_insurance,
+        deductible=deductible,
+        after_deductible=after_deductible,
+        limit=limit,
+        aggregate_remaining=aggregate_remaining,
+        damages_payable=damages_payable,
+        capped_by=capped_by,
+        legal_costs=legal_costs,
+        legal_costs_prorated=legal_costs_prorated,
+        legal_costs_payable=legal_costs_payable,
+        proration=proration,
+        total=damages_payable + legal_costs_payable,
+    )

@@ -1,0 +1,211 @@
+"""Writes for casework. Views, forms and commands call these, never transitions directly."""
+
+import logging
+from datetime import date
+
+import django_fsm as fsm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import rules
+from .choices import ComplaintType
+from .models import Assessment, Case, CaseCounter, CaseTransition, Opinion, PatientInfo
+from .selectors import aggregate_remaining, policy_for_claim, reviewer_conflicted
+
+logger = logging.getLogger(__name__)
+
+
+def _next_reference(year: int) -> str:
+    CaseCounter.objects.get_or_create(year=year)
+    CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = CaseCounter.objects.select_for_update().get(year=year).last
+    return f"{year}-{number:04d}"
+
+
+@transaction.atomic
+def case_report(
+    *,
+    reporter,
+    facility,
+    procedure,
+    procedure_date: date,
+    claim_date: date,
+    complaint_types: list[str],
+    narrative: str,
+    patient: dict,
+    doctor=None,
+    patient_demands: str = "",
+    urgency: str = "normal",
+    no_payment_promised: bool,
+) -> Case:
+    """Record a member's complaint report as a new case in 受付."""
+    if not no_payment_promised:
+        raise ValidationError(
+            {
+                "no_payment_promised": "患者さんに金銭を支払っていない・約束していないことをご確認ください。"
+            }
+        )
+    now = timezone.localtime()
+    case = Case(
+        reference=_next_reference(now.year),
+        facility=facility,
+        doctor=doctor,
+        policy=policy_for_claim(facility=facility, doctor=doctor, claim_date=claim_date),
+        reporter=reporter,
+        procedure=procedure,
+        procedure_date=procedure_date,
+        claim_date=claim_date,
+        complaint_types=list(complaint_types),
+        narrative=narrative,
+        patient_demands=patient_demands,
+        urgency=urgency,
+        no_payment_promised=no_payment_promised,
+        risk_self_harm=ComplaintType.SELF_HARM in complaint_types,
+        risk_lawsuit=ComplaintType.LAWSUIT in complaint_types,
+        risk_online=ComplaintType.ONLINE_POST in complaint_types,
+        received_at=now,
+    )
+    case.full_clean(exclude=["state"])  # protected: only transitions change it
+    case.save()
+    PatientInfo.objects.create(case=case, **patient)
+    CaseTransition.objects.create(
+        case=case,
+        name="report",
+        from_state=case.state,
+        to_state=case.state,
+        by=reporter,
+        note="会員から報告",
+    )
+    logger.info("Case %s reported (facility %s)", case.reference, facility.pk)
+    return case
+
+
+def _notify_member(case: Case, transition: CaseTransition) -> None:
+    """Tell the reporting member about a state change (Japanese; no patient data anywhere)."""
+    if not case.reporter.email:
+        return
+    context = {"case": case, "transition": transition}
+    send_mail(
+        subject=f"【受付番号 {case.reference}】状況が「{transition.get_to_state_display()}」になりました",
+        message=render_to_string("casework/email/state_changed.txt", context),
+        from_email=None,
+        recipient_list=[case.reporter.email],
+    )
+
+
+def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> Case:
+    """Take transition `name` on `case` as `by`, audit it and notify the member after commit.
+
+    Raises PermissionDenied when `by` may not take it, ValidationError (Japanese) when its
+    conditions do not hold now, and django_fsm.ConcurrentTransition when someone else moved the
+    case first.
+    """
+    method = getattr(case, name, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise ValidationError("この操作はありません。")
+    meta = method._django_fsm
+    if not fsm.can_proceed(method, check_conditions=False):
+        raise ValidationError(f"「{case.get_state_display()}」の案件にはこの操作はできません。")
+    if not meta.has_transition_perm(case, case.state, by):
+        raise PermissionDenied("この操作を行う権限がありません。")
+    if not fsm.can_proceed(method):
+        unmet = [c for c in meta.get_transition(case.state).conditions if not c(case)]
+        raise ValidationError(
+            [getattr(c, "unmet_message", "条件を満たしていません。") for c in unmet]
+        )
+    with transaction.atomic():
+        from_state = case.state
+        method(by=by, **kwargs)
+        case.full_clean(exclude=["state"])  # protected: only transitions change it
+        case.save()
+        record = CaseTransition.objects.create(
+            case=case, name=name, from_state=from_state, to_state=case.state, by=by, note=note
+        )
+        transaction.on_commit(lambda: _notify_member(case, record))
+    logger.info("Case %s: %s -> %s by user %s", case.reference, from_state, case.state, by.pk)
+    return case
+
+
+@transaction.atomic
+def patient_consent_record(*, case: Case, by) -> Case:
+    """Record that the patient agreed to be heard by the support team."""
+    if not (by.has_perm("casework.handle_case") or case.is_member(by)):
+        raise PermissionDenied("この操作を行う権限がありません。")
+    Case.objects.filter(pk=case.pk).update(patient_consent_at=timezone.now())
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def opinion_save(
+    *, case: Case, reviewer, conclusion: str, text: str, advice: str = "", submit: bool
+) -> Opinion:
+    """Save a reviewer's opinion as a draft or submit it. Submitted opinions are final."""
+    profile = getattr(reviewer, "reviewer_profile", None)
+    if profile is None or not reviewer.has_perm("casework.review_case"):
+        raise PermissionDenied("審査員として登録されていません。")
+    if reviewer_conflicted(case=case, user=reviewer):
+        raise PermissionDenied("利害関係のある施設の案件は審査できません。")
+    if case.state != "under_review":
+        raise ValidationError("審査中の案件にのみ意見書を提出できます。")
+    opinion, _ = Opinion.objects.get_or_create(
+        case=case,
+        reviewer=reviewer,
+        defaults={"specialty": profile.specialty, "conclusion": conclusion, "text": text},
+    )
+    if opinion.submitted_at:
+        raise ValidationError("提出済みの意見書は変更できません。")
+    opinion.specialty, opinion.conclusion = profile.specialty, conclusion
+    opinion.text, opinion.advice = text, advice
+    if submit:
+        opinion.submitted_at = timezone.now()
+    opinion.full_clean()
+    opinion.save()
+    return opinion
+
+
+@transaction.atomic
+def assessment_compute(
+    *, case: Case, by, damages: int, legal_costs: int = 0, other_insurance_paid: int = 0
+) -> Assessment:
+    """Compute the payout with casework.rules and keep every line for checking."""
+    if not by.has_perm("casework.assess_case"):
+        raise PermissionDenied("査定の権限がありません。")
+    if case.state != "assessment":
+        raise ValidationError("査定中の案件のみ査定できます。")
+    policy = case.policy
+    remaining = aggregate_remaining(policy=policy, excluding=case)
+    try:
+        payout = rules.calculate_payout(
+            damages,
+            policy.payout_limit,
+            legal_costs=legal_costs,
+            other_insurance_paid=other_insurance_paid,
+            deductible=policy.deductible,
+            aggregate_remaining=remaining,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    assessment, _ = Assessment.objects.update_or_create(
+        case=case,
+        defaults={
+            "damages": damages,
+            "legal_costs": legal_costs,
+            "other_insurance_paid": other_insurance_paid,
+            "payout_limit": policy.payout_limit,
+            "deductible": policy.deductible,
+            "aggregate_remaining": remaining,
+            "total": payout.total,
+            "assessed_by": by,
+            "assessed_at": timezone.now(),
+            "lines": [
+                {"label": line.label, "amount": line.amount, "note": line.note}
+                for line in payout.lines
+            ],
+        },
+    )
+    return assessment

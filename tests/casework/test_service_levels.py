@@ -1,0 +1,306 @@
+"""First-response service levels: 2 wall-clock hours if urgent, else one business day."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casework.service_levels import (
+    STANDARD_RESPONSE,
+    URGENT_RESPONSE,
+    add_business_time,
+    business_time_between,
+    is_business_day,
+    is_overdue,
+    response_due,
+)
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+HOUR = timedelta(hours=1)
+
+
+def jst(year, month, day, hour=0, minute=0):
+    return datetime(year, month, day, hour, minute, tzinfo=TOKYO)
+
+
+# 2026-06-05 is an ordinary Friday; 2026-06-08 the Monday after.
+FRIDAY_3PM = jst(2026, 6, 5, 15)
+
+
+# --- the calendar -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 5, 6),  # 振替休日 for 憲法記念日 on Sunday 5/3
+        date(2026, 9, 22),  # 国民の休日 between 敬老の日 and 秋分の日
+        date(2025, 11, 24),  # 振替休日 for 勤労感謝の日 on Sunday 11/23
+        date(2030, 1, 1),  # 元日
+        date(2026, 6, 6),  # Saturday
+        date(2026, 6, 7),  # Sunday
+    ],
+)
+def test_weekends_and_public_holidays_are_not_business_days(day):
+    assert not is_business_day(day)
+
+
+@pytest.mark.parametrize("day", [date(2026, 5, 7), date(2026, 6, 5), date(2026, 6, 8)])
+def test_ordinary_weekdays_are_business_days(day):
+    assert is_business_day(day)
+
+
+def test_a_datetime_is_refused_as_a_calendar_day():
+    with pytest.raises(TypeError):
+        is_business_day(FRIDAY_3PM)
+
+
+def test_business_time_follows_the_tokyo_date_whatever_the_input_timezone():
+    # 14:00-16:00 UTC on Friday 6/5 is 23:00 Friday to 01:00 Saturday in Tokyo.
+    start = datetime(2026, 6, 5, 14, tzinfo=UTC)
+    assert business_time_between(start, start + 2 * HOUR) == HOUR
+
+
+def test_business_time_is_zero_for_an_empty_or_reversed_range():
+    assert business_time_between(FRIDAY_3PM, FRIDAY_3PM) == timedelta(0)
+    assert business_time_between(FRIDAY_3PM, FRIDAY_3PM - HOUR) == timedelta(0)
+
+
+def test_business_time_over_golden_week_2026():
+    # Fri 5/1 00:00 to Fri 5/8 00:00: only 5/1 and 5/7 are business days.
+    assert business_time_between(jst(2026, 5, 1), jst(2026, 5, 8)) == timedelta(days=2)
+
+
+def test_adding_business_time_on_a_holiday_starts_the_clock_next_business_day():
+    assert add_business_time(jst(2026, 5, 3, 12), 3 * HOUR) == jst(2026, 5, 7, 3)
+
+
+def test_adding_no_business_time_is_the_start_itself():
+    assert add_business_time(FRIDAY_3PM, timedelta(0)) == FRIDAY_3PM
+
+
+def test_business_time_ending_at_midnight_ends_that_day_not_the_next_business_day():
+    assert add_business_time(FRIDAY_3PM, 9 * HOUR) == jst(2026, 6, 6)
+
+
+# --- due times --------------------------------------------------------------------------------
+
+
+def test_friday_afternoon_is_due_monday_afternoon():
+    assert response_due(FRIDAY_3PM, urgent=False) == jst(2026, 6, 8, 15)
+
+
+def test_received_on_a_saturday_is_due_at_the_end_of_monday():
+    assert response_due(jst(2026, 6, 6, 10), urgent=False) == jst(2026, 6, 9)
+
+
+def test_golden_week_2026_moves_a_friday_case_to_thursday():
+    # 5/2 Sat, 5/3 Sun, 5/4 みどりの日, 5/5 こどもの日, 5/6 振替休日.
+    assert response_due(jst(2026, 5, 1, 10), urgent=False) == jst(2026, 5, 7, 10)
+
+
+def test_urgent_cases_run_on_the_wall_clock_even_on_holidays():
+    assert response_due(jst(2026, 5, 5, 23, 30), urgent=True) == jst(2026, 5, 6, 1, 30)
+
+
+def test_a_pause_of_three_business_hours_moves_the_due_time_by_three_business_hours():
+    received = jst(2026, 6, 9, 10)  # Tuesday
+    pause = (jst(2026, 6, 9, 11), jst(2026, 6, 9, 14))
+    assert response_due(received, urgent=False, pauses=[pause]) == jst(2026, 6, 10, 13)
+
+
+def test_a_pause_over_a_weekend_moves_the_due_time_by_nothing():
+    pause = (jst(2026, 6, 6, 9), jst(2026, 6, 7, 18))
+    assert response_due(FRIDAY_3PM, urgent=False, pauses=[pause]) == jst(2026, 6, 8, 15)
+
+
+def test_a_pause_across_a_weekend_counts_only_its_business_hours():
+    pause = (jst(2026, 6, 5, 20), jst(2026, 6, 8, 2))  # 4 h on Friday + 2 h on Monday
+    assert response_due(FRIDAY_3PM, urgent=False, pauses=[pause]) == jst(2026, 6, 8, 21)
+
+
+def test_an_urgent_pause_counts_on_the_wall_clock():
+    received = jst(2026, 5, 5, 10)
+    pause = (jst(2026, 5, 5, 10, 30), jst(2026, 5, 5, 11, 15))
+    assert response_due(received, urgent=True, pauses=[pause]) == jst(2026, 5, 5, 12, 45)
+
+
+def test_a_running_pause_counts_up_to_now():
+    received = jst(2026, 6, 9, 10)
+    pause = (jst(2026, 6, 9, 11), None)
+    due = response_due(received, urgent=False, pauses=[pause], now=jst(2026, 6, 9, 16))
+    assert due == jst(2026, 6, 10, 15)
+
+
+def test_a_running_pause_needs_now():
+    with pytest.raises(ValueError):
+        response_due(FRIDAY_3PM, urgent=False, pauses=[(FRIDAY_3PM, None)])
+
+
+def test_overlapping_pauses_count_once():
+    received = jst(2026, 6, 9, 10)
+    pauses = [
+        (jst(2026, 6, 9, 11), jst(2026, 6, 9, 13)),
+        (jst(2026, 6, 9, 12), jst(2026, 6, 9, 14)),
+    ]
+    assert response_due(received, urgent=False, pauses=pauses) == jst(2026, 6, 10, 13)
+
+
+def test_time_paused_before_the_case_was_received_does_not_count():
+    received = jst(2026, 6, 9, 10)
+    pause = (jst(2026, 6, 9, 8), jst(2026, 6, 9, 11))
+    assert response_due(received, urgent=False, pauses=[pause]) == jst(2026, 6, 10, 11)
+
+
+def test_a_pause_started_after_the_due_time_does_not_undo_the_delay():
+    received = jst(2026, 6, 9, 10)
+    late_pause = (jst(2026, 6, 10, 11), jst(2026, 6, 10, 18))
+    assert response_due(received, urgent=False, pauses=[late_pause]) == jst(2026, 6, 10, 10)
+    assert is_overdue(
+        received, urgent=False, responded_at=None, pauses=[late_pause], now=jst(2026, 6, 10, 12)
+    )
+
+
+def test_a_pause_must_not_end_before_it_starts():
+    with pytest.raises(ValueError):
+        response_due(FRIDAY_3PM, urgent=False, pauses=[(FRIDAY_3PM, FRIDAY_3PM - HOUR)])
+
+
+def test_due_times_are_given_in_tokyo_time():
+    due = response_due(datetime(2026, 6, 5, 6, tzinfo=UTC), urgent=False)
+    assert due.tzinfo == TOKYO
+    assert due == jst(2026, 6, 8, 15)
+
+
+# --- overdue ----------------------------------------------------------------------------------
+
+
+def test_a_response_at_the_due_time_is_on_time():
+    due = jst(2026, 6, 8, 15)
+    assert not is_overdue(FRIDAY_3PM, urgent=False, responded_at=due, now=due + HOUR)
+    assert is_overdue(
+        FRIDAY_3PM, urgent=False, responded_at=due + timedelta(seconds=1), now=due + HOUR
+    )
+
+
+def test_an_unanswered_case_is_overdue_only_once_the_due_time_has_passed():
+    due = jst(2026, 6, 8, 15)
+    assert not is_overdue(FRIDAY_3PM, urgent=False, responded_at=None, now=due)
+    assert is_overdue(FRIDAY_3PM, urgent=False, responded_at=None, now=due + timedelta(seconds=1))
+
+
+def test_an_urgent_case_answered_after_two_hours_is_overdue():
+    received = jst(2026, 5, 5, 23, 30)
+    assert is_overdue(
+        received, urgent=True, responded_at=jst(2026, 5, 6, 1, 31), now=jst(2026, 5, 6, 9)
+    )
+
+
+# --- naive datetimes and bad amounts are refused -----------------------------------------------
+
+NAIVE = datetime(2026, 6, 5, 15)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: business_time_between(NAIVE, FRIDAY_3PM),
+        lambda: business_time_between(FRIDAY_3PM, NAIVE),
+        lambda: add_business_time(NAIVE, HOUR),
+        lambda: response_due(NAIVE, urgent=True),
+        lambda: response_due(FRIDAY_3PM, urgent=False, pauses=[(NAIVE, FRIDAY_3PM)]),
+        lambda: response_due(FRIDAY_3PM, urgent=False, pauses=[(FRIDAY_3PM, None)], now=NAIVE),
+        lambda: is_overdue(FRIDAY_3PM, urgent=True, responded_at=NAIVE, now=FRIDAY_3PM),
+        lambda: is_overdue(FRIDAY_3PM, urgent=True, responded_at=None, now=NAIVE),
+        lambda: add_business_time(FRIDAY_3PM, -HOUR),
+    ],
+)
+def test_naive_datetimes_and_negative_amounts_are_refused(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+# --- properties -------------------------------------------------------------------------------
+
+moments = st.datetimes(
+    min_value=datetime(2020, 1, 1),
+    max_value=datetime(2030, 12, 31, 23, 59, 59),
+    timezones=st.just(TOKYO),
+)
+amounts = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=60))
+pause_specs = st.lists(st.tuples(amounts, amounts), max_size=4)  # (offset from received, length)
+
+
+# jpholiday works out a year's holidays on first use (~0.1 s a year, once per process), so the
+# first example to reach a new year can take a second: correctness tests, not timing tests.
+relaxed = settings(deadline=None)
+
+
+def as_pauses(received, specs):
+    """Pauses at real-time offsets from received (in UTC, so that DST zones add up right)."""
+
+    def at(offset):
+        return (received.astimezone(UTC) + offset).astimezone(received.tzinfo)
+
+    return [(at(offset), at(offset + length)) for offset, length in specs]
+
+
+@relaxed
+@given(moments, amounts)
+def test_adding_then_measuring_business_time_gives_the_amount_back(start, amount):
+    end = add_business_time(start, amount)
+    assert end >= start
+    assert business_time_between(start, end) == amount
+
+
+@relaxed
+@given(moments, moments)
+def test_adding_the_measured_business_time_never_overshoots(start, end):
+    assert add_business_time(start, business_time_between(start, end)) <= max(start, end)
+
+
+@relaxed
+@given(st.lists(moments, min_size=3, max_size=3).map(sorted))
+def test_business_time_is_additive_over_a_split_point(points):
+    start, middle, end = points
+    whole = business_time_between(start, end)
+    assert whole == business_time_between(start, middle) + business_time_between(middle, end)
+    assert timedelta(0) <= whole <= end - start
+
+
+@relaxed
+@given(moments, pause_specs)
+def test_urgent_cases_are_never_due_sooner_than_two_hours(received, specs):
+    due = response_due(received, urgent=True, pauses=as_pauses(received, specs))
+    assert due >= received + URGENT_RESPONSE
+
+
+@relaxed
+@given(moments, pause_specs)
+def test_standard_cases_are_never_due_sooner_than_one_business_day(received, specs):
+    due = response_due(received, urgent=False, pauses=as_pauses(received, specs))
+    assert due >= received + STANDARD_RESPONSE
+    assert business_time_between(received, due) >= STANDARD_RESPONSE
+
+
+@relaxed
+@given(st.booleans(), moments, pause_specs, st.lists(amounts, min_size=4, max_size=4))
+def test_longer_pauses_never_make_the_due_time_earlier(urgent, received, specs, extensions):
+    longer = [
+        (offset, length + extra) for (offset, length), extra in zip(specs, extensions, strict=False)
+    ]
+    shorter_due = response_due(received, urgent=urgent, pauses=as_pauses(received, specs))
+    longer_due = response_due(received, urgent=urgent, pauses=as_pauses(received, longer))
+    assert longer_due >= shorter_due
+    assert shorter_due >= response_due(received, urgent=urgent)
+
+
+@relaxed
+@given(st.booleans(), moments, pause_specs, st.sampled_from(["UTC", "America/New_York"]))
+def test_due_times_are_aware_and_independent_of_the_input_timezone(urgent, received, specs, zone):
+    due = response_due(received, urgent=urgent, pauses=as_pauses(received, specs))
+    assert due.tzinfo is not None and due.utcoffset() is not None
+    elsewhere = received.astimezone(ZoneInfo(zone))
+    assert response_due(elsewhere, urgent=urgent, pauses=as_pauses(elsewhere, specs)) == due
