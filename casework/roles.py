@@ -26,12 +26,12 @@ _ALL = [codename for codename, _ in CASE_PERMISSIONS]
 
 GROUP_PERMISSIONS = {
     MEMBERS: [],
-    SUPPORT: ["handle_case"],
-    REVIEWERS: ["review_case"],
-    CHAIR: ["review_case", "decide_case"],
-    ASSESSORS: ["assess_case"],
-    INSURER: ["liaise_settlement", "approve_payment"],
-    ADMINS: _ALL,
+    SUPPORT: ["view_case", "handle_case"],
+    REVIEWERS: ["view_case", "review_case"],
+    CHAIR: ["view_case", "review_case", "decide_case"],
+    ASSESSORS: ["view_case", "assess_case"],
+    INSURER: ["view_case", "liaise_settlement", "approve_payment"],
+    ADMINS: ["view_case", *_ALL],
 }
 
 # Staff groups reach the Wagtail admin (the staff workspace); members never do.

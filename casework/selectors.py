@@ -1,9 +1,15 @@
 """Reads for casework: who may see and do what. Views read only through here."""
 
-from django.db.models import Q, Sum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from .choices import CaseState, Course
-from .models import Case, Opinion, Policy
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .choices import OPEN_STATES, CaseState, Course, ProcedureField
+from .models import Case, Facility, Opinion, Policy, ReviewerProfile
+from .service_levels import response_due
 
 
 def policy_for_claim(*, facility, doctor, claim_date) -> Policy | None:
@@ -55,3 +61,132 @@ def reviewer_conflicted(*, case: Case, user) -> bool:
     return (
         profile is not None and profile.conflicted_facilities.filter(pk=case.facility_id).exists()
     )
+
+
+# Events after which the association owes the member a response.
+_MEMBER_EVENTS = {"report", "provide_info"}
+# Events that answer nobody: the member withdrawing ends the case instead.
+_NOT_A_RESPONSE = _MEMBER_EVENTS | {"withdraw"}
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    owed_since: datetime
+    due: datetime
+    responded_at: datetime | None
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Still unanswered after the due time (a late answer already given is not overdue)."""
+        return self.responded_at is None and now > self.due
+
+    @property
+    def was_late(self) -> bool:
+        return self.responded_at is not None and self.responded_at > self.due
+
+
+def case_service_level(*, case: Case) -> ServiceLevel | None:
+    """The response the association owes on `case`, from its audit trail; None once closed.
+
+    A response is owed from the report and again from each member answer to a request for
+    information, so time spent waiting for the member never counts.
+    """
+    if not case.is_open:
+        return None
+    owed_since = responded_at = None
+    for event in case.transitions.all():
+        if event.name in _MEMBER_EVENTS:
+            owed_since, responded_at = event.at, None
+        elif owed_since is not None and responded_at is None and event.name not in _NOT_A_RESPONSE:
+            responded_at = event.at
+    if owed_since is None:
+        return None
+    due = response_due(owed_since, urgent=case.risk_self_harm)
+    return ServiceLevel(owed_since=owed_since, due=due, responded_at=responded_at)
+
+
+def cases_overdue(*, now: datetime | None = None) -> list[Case]:
+    """Open cases whose owed response is past its due time, most overdue first."""
+    now = now or timezone.now()
+    cases = (
+        Case.objects.filter(state__in=OPEN_STATES)
+        .select_related("facility", "procedure", "handler")
+        .prefetch_related("transitions")
+    )
+    late = [(level, case) for case in cases if (level := case_service_level(case=case))]
+    late = [(level, case) for level, case in late if level.is_overdue(now)]
+    return [case for level, case in sorted(late, key=lambda pair: pair[0].due)]
+
+
+def cases_for_staff(*, user) -> QuerySet[Case]:
+    """The cases a staff user may open: everything for case workers; for a reviewer only the
+    cases under review or already reviewed by them, never those of a conflicted facility."""
+    cases = Case.objects.select_related("facility", "procedure", "policy", "handler")
+    if any(
+        user.has_perm(f"casework.{p}")
+        for p in ("handle_case", "decide_case", "assess_case", "liaise_settlement")
+    ):
+        return cases
+    if user.has_perm("casework.review_case"):
+        conflicted = Facility.objects.filter(conflicted_reviewers__user=user)
+        return (
+            cases.filter(Q(state=CaseState.UNDER_REVIEW) | Q(opinions__reviewer=user))
+            .exclude(facility__in=conflicted)
+            .distinct()
+        )
+    return cases.none()
+
+
+def case_counts_by_state() -> list[tuple[str, str, int]]:
+    """(state, label, count) of the open cases, in the state machine's order."""
+    counts = dict(
+        Case.objects.filter(state__in=OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return [(state.value, state.label, counts.get(state.value, 0)) for state in OPEN_STATES]
+
+
+def reviewer_queues() -> list[tuple[object, list[Case]]]:
+    """Each reviewer with the cases under review still waiting for their submitted opinion."""
+    under_review = list(
+        Case.objects.filter(state=CaseState.UNDER_REVIEW)
+        .select_related("facility")
+        .prefetch_related("opinions")
+    )
+    queues = []
+    for profile in ReviewerProfile.objects.select_related("user").prefetch_related(
+        "conflicted_facilities"
+    ):
+        conflicted = {f.pk for f in profile.conflicted_facilities.all()}
+        waiting = [
+            case
+            for case in under_review
+            if case.facility_id not in conflicted
+            and not any(
+                o.reviewer_id == profile.user_id and o.submitted_at for o in case.opinions.all()
+            )
+        ]
+        queues.append((profile, waiting))
+    return queues
+
+
+def monthly_new_cases(*, months: int = 12, today: date | None = None) -> list[tuple[date, dict]]:
+    """New cases per month (Asia/Tokyo) by procedure field, oldest month first, zeros included."""
+    today = today or timezone.localdate()
+    first = date(today.year, today.month, 1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    starts.reverse()
+    rows = (
+        Case.objects.filter(received_at__date__gte=starts[0])
+        .annotate(month=TruncMonth("received_at"))
+        .values_list("month", "procedure__field")
+        .annotate(n=Count("pk"))
+    )
+    table = {start: dict.fromkeys(ProcedureField.values, 0) for start in starts}
+    for month, field, n in rows:
+        table[timezone.localdate(month) if isinstance(month, datetime) else month][field] += n
+    return list(table.items())

@@ -1,16 +1,17 @@
-"""Service levels for the first response to a member's complaint.
+"""Service levels: how soon the association must respond to a member.
 
 - A case flagged 自傷・希死念慮 (self-harm / suicidal ideation) is urgent: first response within
   two wall-clock hours, around the clock.
 - Every other case: within one business day, i.e. 24 hours counted on business days only.
   Business days are the Asia/Tokyo dates that are neither Saturday, Sunday nor a Japanese
   public holiday (振替休日 and 国民の休日 included, from ``jpholiday``, offline).
-- While a case waits for the member (追加資料待ち) the clock is paused.
+- A response is owed from the report, and again from each answer the member gives to a
+  request for information (追加資料待ち), each due time measured afresh from that moment,
+  so time spent waiting for the member never counts.
 
 All datetimes must be timezone-aware; results are returned in Asia/Tokyo.
 """
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,8 +21,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 URGENT_RESPONSE = timedelta(hours=2)
 STANDARD_RESPONSE = timedelta(days=1)  # one business day = 24 business hours
-
-Pause = tuple[datetime, datetime | None]
 
 
 def is_business_day(day: date) -> bool:
@@ -69,52 +68,29 @@ def add_business_time(start: datetime, amount: timedelta) -> datetime:
     return cursor
 
 
-def response_due(
-    received_at: datetime,
-    *,
-    urgent: bool,
-    pauses: Iterable[Pause] = (),
-    now: datetime | None = None,
-) -> datetime:
-    """When the first response is due.
+def response_due(since: datetime, *, urgent: bool) -> datetime:
+    """When the response is due.
 
-    Urgent: ``received_at`` + 2 h wall clock; standard: one business day after ``received_at``.
-    Each pause (start, end) moves the due time on by its length, measured the same way (wall
-    clock or business time). A pause with ``end=None`` is still running and counts up to
-    ``now``, which is then required. The clock only pauses while it runs: time before
-    ``received_at`` is ignored, overlapping pauses count once, and a pause that starts at or
-    after the due time (the case was already late) no longer moves it.
+    ``since`` is the moment the association came to owe a response: the report, or the
+    member's answer to a request for information. Urgent: ``since`` + 2 h wall clock;
+    standard: one business day after ``since``.
     """
-    _require_aware(received_at=received_at, now=now)
-    pauses = _merged_pauses(received_at, pauses, now)
+    _require_aware(since=since)
     if urgent:
-        due = _shift(received_at, URGENT_RESPONSE)
-        for pause_start, pause_end in pauses:
-            if pause_start >= due:
-                break
-            due = _shift(due, _elapsed(pause_start, pause_end))
-        return due
-    allowance = STANDARD_RESPONSE
-    due = add_business_time(received_at, allowance)
-    for pause_start, pause_end in pauses:
-        if pause_start >= due:
-            break
-        allowance += business_time_between(pause_start, pause_end)
-        due = add_business_time(received_at, allowance)
-    return due
+        return _shift(since, URGENT_RESPONSE)
+    return add_business_time(since, STANDARD_RESPONSE)
 
 
 def is_overdue(
-    received_at: datetime,
+    since: datetime,
     *,
     urgent: bool,
     responded_at: datetime | None,
-    pauses: Iterable[Pause] = (),
     now: datetime,
 ) -> bool:
-    """True when the first response was not given by the due time (as known at ``now``)."""
+    """True when the response owed from ``since`` was not given by the due time (as at ``now``)."""
     _require_aware(responded_at=responded_at, now=now)
-    due = response_due(received_at, urgent=urgent, pauses=pauses, now=now)
+    due = response_due(since, urgent=urgent)
     return (now if responded_at is None else responded_at) > due
 
 
@@ -138,28 +114,3 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
 
 def _shift(moment: datetime, amount: timedelta) -> datetime:
     return (moment.astimezone(UTC) + amount).astimezone(TOKYO)
-
-
-def _merged_pauses(
-    received_at: datetime, pauses: Iterable[Pause], now: datetime | None
-) -> list[tuple[datetime, datetime]]:
-    """Pauses clipped to start no earlier than received_at, sorted, overlaps merged."""
-    clipped = []
-    for pause_start, pause_end in pauses:
-        _require_aware(pause_start=pause_start, pause_end=pause_end)
-        if pause_end is None:
-            if now is None:
-                raise ValueError("a pause that is still running (end None) needs `now`")
-            pause_end = now
-        elif pause_end < pause_start:
-            raise ValueError(f"pause ends before it starts: {pause_start} > {pause_end}")
-        pause_start = max(pause_start, received_at)
-        if pause_end > pause_start:
-            clipped.append((pause_start, pause_end))
-    merged: list[tuple[datetime, datetime]] = []
-    for pause_start, pause_end in sorted(clipped):
-        if merged and pause_start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], pause_end))
-        else:
-            merged.append((pause_start, pause_end))
-    return merged

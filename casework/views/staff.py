@@ -1,0 +1,168 @@
+"""The staff workspace in the Wagtail admin: the case page and the actions taken from it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition
+from wagtail.admin.views.generic import IndexView, InspectView
+
+from ..forms import AssessmentForm, OpinionForm, TransitionForm
+from ..models import Case
+from ..selectors import (
+    case_service_level,
+    case_transitions_for,
+    cases_for_staff,
+    opinions_visible_to,
+    reviewer_conflicted,
+)
+from ..services import assessment_compute, case_transition, opinion_save, patient_consent_record
+
+
+def _staff_case(request, pk) -> Case:
+    # Object-level access: a case outside the user's scope is simply not there (404).
+    return get_object_or_404(cases_for_staff(user=request.user), pk=pk)
+
+
+class CaseIndexView(IndexView):
+    def get_base_queryset(self):
+        return cases_for_staff(user=self.request.user)
+
+
+class CaseWorkspaceView(InspectView):
+    """Everything about one case on one page, with exactly the actions this user may take now."""
+
+    template_name = "casework/admin/case_workspace.html"
+
+    def get_object(self, queryset=None):
+        return _staff_case(self.request, self.pk)
+
+    def get_page_subtitle(self):
+        return f"{self.object.reference}（{self.object.get_state_display()}）"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        own = next((o for o in case.opinions.all() if o.reviewer_id == user.pk), None)
+        may_review = (
+            case.state == "under_review"
+            and hasattr(user, "reviewer_profile")
+            and user.has_perm("casework.review_case")
+            and not reviewer_conflicted(case=case, user=user)
+            and not (own and own.submitted_at)
+        )
+        context.update(
+            case=case,
+            transitions=[
+                (t, TransitionForm(transition=t, prefix=t.name))
+                for t in case_transitions_for(case=case, user=user)
+            ],
+            service_level=case_service_level(case=case),
+            now=timezone.now(),
+            show_patient=user.has_perm("casework.handle_case"),
+            opinions=opinions_visible_to(case=case, user=user),
+            opinion_form=OpinionForm(
+                initial=own
+                and {
+                    "conclusion": own.conclusion,
+                    "text": own.text,
+                    "advice": own.advice,
+                }
+            )
+            if may_review
+            else None,
+            assessment_form=AssessmentForm()
+            if (case.state == "assessment" and user.has_perm("casework.assess_case"))
+            else None,
+            may_record_consent=(
+                user.has_perm("casework.handle_case")
+                and not case.has_patient_consent()
+                and case.is_open
+            ),
+            timeline=case.transitions.select_related("by"),
+        )
+        return context
+
+
+def _report_errors(request, errors) -> None:
+    """Show a ValidationError's or a form's messages to the person, in Japanese."""
+    if hasattr(errors, "messages"):
+        texts = errors.messages
+    else:
+        texts = [text for field_errors in errors.values() for text in field_errors]
+    for text in texts:
+        messages.error(request, text)
+
+
+@require_POST
+def case_transition_view(request, pk, name):
+    case = _staff_case(request, pk)
+    transition = next(
+        (t for t in case_transitions_for(case=case, user=request.user) if t.name == name), None
+    )
+    if transition is None:
+        raise PermissionDenied
+    form = TransitionForm(request.POST, transition=transition, prefix=name)
+    if not form.is_valid():
+        _report_errors(request, form.errors)
+        return redirect("casework_case:inspect", pk)
+    try:
+        case_transition(
+            case=case,
+            name=name,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            **form.transition_kwargs(),
+        )
+        messages.success(request, f"「{transition.custom['label']}」を行いました。")
+    except ConcurrentTransition:
+        messages.error(
+            request, "他の担当者が同時にこの案件を更新しました。最新の状況を確認してください。"
+        )
+    except ValidationError as error:
+        _report_errors(request, error)
+    return redirect("casework_case:inspect", pk)
+
+
+@require_POST
+def opinion_view(request, pk):
+    case = _staff_case(request, pk)
+    form = OpinionForm(request.POST)
+    if form.is_valid():
+        try:
+            opinion = opinion_save(case=case, reviewer=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                "意見書を提出しました。"
+                if opinion.submitted_at
+                else "意見書を下書き保存しました。",
+            )
+        except ValidationError as error:
+            _report_errors(request, error)
+    else:
+        _report_errors(request, form.errors)
+    return redirect("casework_case:inspect", pk)
+
+
+@require_POST
+def assessment_view(request, pk):
+    case = _staff_case(request, pk)
+    form = AssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment = assessment_compute(case=case, by=request.user, **form.cleaned_data)
+            messages.success(request, f"支払総額を {assessment.total:,}円 と査定しました。")
+        except ValidationError as error:
+            _report_errors(request, error)
+    else:
+        _report_errors(request, form.errors)
+    return redirect("casework_case:inspect", pk)
+
+
+@require_POST
+def consent_view(request, pk):
+    case = _staff_case(request, pk)
+    patient_consent_record(case=case, by=request.user)
+    messages.success(request, "患者さんの同意を記録しました。")
+    return redirect("casework_case:inspect", pk)
