@@ -120,7 +120,9 @@ def cases_overdue(*, now: datetime | None = None) -> list[Case]:
 def cases_for_staff(*, user) -> QuerySet[Case]:
     """The cases a staff user may open: everything for case workers; for a reviewer only the
     cases under review or already reviewed by them, never those of a conflicted facility."""
-    cases = Case.objects.select_related("facility", "procedure", "policy", "handler")
+    cases = Case.objects.select_related(
+        "facility", "procedure", "policy", "handler"
+    ).prefetch_related("transitions")  # the service level is read from the audit trail
     if any(
         user.has_perm(f"casework.{p}")
         for p in ("handle_case", "decide_case", "assess_case", "liaise_settlement")

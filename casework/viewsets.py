@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from . import roles
 from .choices import CaseState, ProcedureField
 from .models import Case
-from .selectors import cases_overdue
+from .selectors import case_service_level, cases_overdue
 from .views import staff
 
 _RISKS = {
@@ -72,6 +72,19 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
+class ServiceLevelColumn(Column):
+    """対応期限, with overdue cases marked so they stand out in the list."""
+
+    cell_template_name = "casework/admin/service_level_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        level = case_service_level(case=instance)
+        context["level"] = level
+        context["overdue"] = level is not None and level.is_overdue(timezone.now())
+        return context
+
+
 class CaseViewSet(ModelViewSet):
     model = Case
     icon = "folder-open-inverse"
@@ -93,6 +106,7 @@ class CaseViewSet(ModelViewSet):
         Column("facility", label="施設", accessor="facility"),
         Column("handler", label="担当者", accessor="handler"),
         Column("received_at", label="受付日時", accessor="received_at", sort_key="received_at"),
+        ServiceLevelColumn("service_level", label="対応期限"),
     ]
 
     def get_urlpatterns(self):

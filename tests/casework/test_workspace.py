@@ -178,3 +178,4 @@ def test_the_dashboard_shows_open_cases_overdue_ones_and_the_monthly_chart(clien
     assert "<svg" in html and "新規案件の推移" in html
     _, listing = _page(client, support, "/admin/cases/", overdue="true")
     assert re.search(re.escape(late.reference), listing)
+    assert "期限超過" in listing

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "django_fsm",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
