@@ -84,3 +84,25 @@ class ReferralKind(models.TextChoices):
 class Urgency(models.TextChoices):
     NORMAL = "normal", "通常"
     URGENT = "urgent", "至急"
+
+
+# What happens next, in plain Japanese, as a member sees it on マイページ.
+NEXT_STEP = {
+    CaseState.RECEIVED: "協会のサポートチームが内容を確認し、担当者からご連絡します。",
+    CaseState.TRIAGE: "担当者が初期対応を進めています。患者さんへの対応について助言します。",
+    CaseState.AWAITING_INFO: "追加の資料・情報をお待ちしています。メッセージをご確認のうえ、ご提出ください。",
+    CaseState.PATIENT_HEARING: "患者さんのご了承を得て、サポートチームが患者さんから状況を伺っています。",
+    CaseState.RESOLVED: "円満に解決しました。",
+    CaseState.UNDER_REVIEW: "医師と弁護士による審査会で、過失の有無を審査しています。",
+    CaseState.LIABLE: "審査会の判定は「有責」です。査定委員会で補償額を算定します。",
+    CaseState.NOT_LIABLE: "審査会の判定は「無責」です。解決に向けた進め方をご相談します。",
+    CaseState.ASSESSMENT: "査定委員会で補償額を算定しています。",
+    CaseState.SETTLEMENT: "保険会社の同意のもと、示談の手続きを進めてください（協会は示談交渉を行いません）。",
+    CaseState.LITIGATION: "訴訟の手続き中です。争訟費用は原則として全額が支払いの対象です。",
+    CaseState.PAYMENT_APPROVAL: "保険金の支払いを承認手続き中です。",
+    CaseState.PAID: "保険金をお支払いしました。",
+    CaseState.CLOSED: "この案件は完了しました。",
+    CaseState.REFERRED: "弁護士または苦情処理専門会社をご紹介しました。",
+    CaseState.NOT_COVERED: "クレーム申し出日が保険期間外のため補償の対象外ですが、対応方法などの助言は引き続き行います。",
+    CaseState.WITHDRAWN: "ご相談は取り下げられました。",
+}

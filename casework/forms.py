@@ -1,8 +1,12 @@
 """Staff workspace forms. Messages are Japanese; amounts are integer yen."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from .choices import OpinionConclusion, ReferralKind
+from .choices import ComplaintType, OpinionConclusion, ReferralKind, Urgency
+from .models import AttachmentKind, Doctor, Procedure
+from .uploads import upload_check
 
 _YEN_ERRORS = {
     "required": "金額を入力してください。",
@@ -83,3 +87,159 @@ class AssessmentForm(forms.Form):
         for name in ("legal_costs", "other_insurance_paid"):
             data[name] = data.get(name) or 0
         return data
+
+
+# --- member portal -------------------------------------------------------------------------
+
+
+def _procedure_choices() -> list:
+    """Procedures grouped by field (美容外科 / 美容皮膚科 / 美容内科 / その他), read per form."""
+    groups: dict[str, list] = {}
+    for procedure in Procedure.objects.order_by("sort_order"):
+        groups.setdefault(procedure.get_field_display(), []).append((procedure.pk, procedure.name))
+    return [("", "選択してください"), *groups.items()]
+
+
+_FILE_ERRORS = {
+    "required": "ファイルを選んでください。",
+    "empty": "空のファイルは添付できません。",
+    "invalid": "ファイルを送信できませんでした。もう一度お試しください。",
+}
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseReportForm(forms.Form):
+    """苦情・クレームの相談: what a member reports; the patient's identity in its own fields."""
+
+    procedure = forms.ModelChoiceField(
+        label="施術",
+        queryset=Procedure.objects.all(),
+        error_messages={"required": "施術を選んでください。"},
+    )
+    doctor = forms.ModelChoiceField(
+        label="施術した医師",
+        queryset=Doctor.objects.none(),
+        required=False,
+        empty_label="選択してください（任意）",
+    )
+    procedure_date = forms.DateField(label="施術日", widget=_DATE_WIDGET)
+    claim_date = forms.DateField(
+        label="クレーム申し出日",
+        help_text="患者さんが初めて苦情を申し出た日です。この日が保険期間内かどうかで補償の対象が決まります。",
+        widget=_DATE_WIDGET,
+    )
+    complaint_types = forms.MultipleChoiceField(
+        label="苦情の種類（複数選択可）",
+        choices=ComplaintType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "苦情の種類を1つ以上選んでください。"},
+    )
+    narrative = forms.CharField(
+        label="経緯",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="施術の内容、患者さんの訴え、これまでの対応を時系列でご記入ください。",
+    )
+    patient_demands = forms.CharField(
+        label="患者さんの要求", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    urgency = forms.ChoiceField(
+        label="緊急度", choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    patient_name = forms.CharField(label="患者さんの氏名", max_length=100)
+    patient_name_kana = forms.CharField(
+        label="患者さんの氏名（よみがな）", max_length=100, required=False
+    )
+    patient_phone = forms.CharField(label="患者さんの電話番号", max_length=32, required=False)
+    patient_email = forms.EmailField(label="患者さんのメールアドレス", required=False)
+    patient_age = forms.IntegerField(
+        label="患者さんの年齢", min_value=0, max_value=130, required=False
+    )
+    attachment = forms.FileField(
+        label="写真・資料（任意）",
+        required=False,
+        help_text="JPEG・PNG・HEIC・PDF、10MBまで。あとからマイページで追加することもできます。",
+        error_messages=_FILE_ERRORS,
+    )
+    no_payment_promised = forms.BooleanField(
+        label="患者さんに金銭を支払っていない・支払いを約束していないことを確認しました",
+        help_text="会員が独自に金銭の支払いや約束をすると、補償の対象外となることがあります。",
+        error_messages={
+            "required": "この確認は必須です。支払い・約束をしている場合は、その旨を経緯にご記入のうえ協会にお電話ください。"
+        },
+    )
+    confirm_outside_period = forms.BooleanField(
+        label="保険期間外であることを理解したうえで相談します", required=False
+    )
+
+    def __init__(self, *args, facility, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = _procedure_choices()
+        self.fields["doctor"].queryset = Doctor.objects.filter(workplaces=facility)
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        procedure_date, claim_date = data.get("procedure_date"), data.get("claim_date")
+        if procedure_date and procedure_date > today:
+            self.add_error("procedure_date", "施術日に未来の日付は指定できません。")
+        if claim_date and claim_date > today:
+            self.add_error("claim_date", "クレーム申し出日に未来の日付は指定できません。")
+        if procedure_date and claim_date and claim_date < procedure_date:
+            self.add_error("claim_date", "クレーム申し出日は施術日以降の日付にしてください。")
+        upload = data.get("attachment")
+        if upload:
+            try:
+                mime = upload_check(upload)
+                data["attachment_kind"] = (
+                    AttachmentKind.PHOTO if mime.startswith("image/") else AttachmentKind.DOCUMENT
+                )
+            except ValidationError as error:
+                self.add_error("attachment", error)
+        return data
+
+    def case_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "procedure": data["procedure"],
+            "doctor": data["doctor"],
+            "procedure_date": data["procedure_date"],
+            "claim_date": data["claim_date"],
+            "complaint_types": data["complaint_types"],
+            "narrative": data["narrative"],
+            "patient_demands": data["patient_demands"],
+            "urgency": data["urgency"],
+            "no_payment_promised": data["no_payment_promised"],
+            "patient": {
+                "name": data["patient_name"],
+                "name_kana": data["patient_name_kana"],
+                "phone": data["patient_phone"],
+                "email": data["patient_email"],
+                "age": data["patient_age"],
+            },
+        }
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="メッセージ",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "メッセージを入力してください。"},
+    )
+
+
+class StaffMessageForm(MessageForm):
+    internal = forms.BooleanField(label="職員のみのメモ（会員には表示されません）", required=False)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="種類", choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label="ファイル",
+        help_text="JPEG・PNG・HEIC・PDF、10MBまで",
+        error_messages=_FILE_ERRORS,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        upload_check(upload)
+        return upload

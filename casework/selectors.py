@@ -8,7 +8,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .choices import OPEN_STATES, CaseState, Course, ProcedureField
-from .models import Case, Facility, Opinion, Policy, ReviewerProfile
+from .models import Case, Facility, Message, Opinion, Policy, ReviewerProfile
 from .service_levels import response_due
 
 
@@ -192,3 +192,28 @@ def monthly_new_cases(*, months: int = 12, today: date | None = None) -> list[tu
     for month, field, n in rows:
         table[timezone.localdate(month) if isinstance(month, datetime) else month][field] += n
     return list(table.items())
+
+
+def cases_for_member(*, user) -> QuerySet[Case]:
+    """The cases of the member's own facility, newest first; nothing for anyone else."""
+    profile = getattr(user, "member_profile", None)
+    if profile is None:
+        return Case.objects.none()
+    return Case.objects.filter(facility_id=profile.facility_id).select_related(
+        "procedure", "policy", "doctor"
+    )
+
+
+def policies_for_member(*, user) -> QuerySet[Policy]:
+    profile = getattr(user, "member_profile", None)
+    if profile is None:
+        return Policy.objects.none()
+    scope = Q(course=Course.FACILITY, facility_id=profile.facility_id)
+    if profile.doctor_id:
+        scope |= Q(course=Course.DOCTOR, doctor_id=profile.doctor_id)
+    return Policy.objects.filter(scope).order_by("-starts_on")
+
+
+def messages_visible_to(*, case: Case, user) -> QuerySet[Message]:
+    messages = case.messages.select_related("author")
+    return messages if user.has_perm("casework.view_case") else messages.filter(internal=False)

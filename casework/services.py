@@ -2,6 +2,7 @@
 
 import logging
 from datetime import date
+from pathlib import PurePath
 
 import django_fsm as fsm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +14,19 @@ from django.utils import timezone
 
 from . import rules
 from .choices import ComplaintType
-from .models import Assessment, Case, CaseCounter, CaseTransition, Opinion, PatientInfo
+from .models import (
+    Assessment,
+    Attachment,
+    AttachmentKind,
+    Case,
+    CaseCounter,
+    CaseTransition,
+    Message,
+    Opinion,
+    PatientInfo,
+)
 from .selectors import aggregate_remaining, policy_for_claim, reviewer_conflicted
+from .uploads import upload_check
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +96,23 @@ def case_report(
     return case
 
 
-def _notify_member(case: Case, transition: CaseTransition) -> None:
-    """Tell the reporting member about a state change (Japanese; no patient data anywhere)."""
-    if not case.reporter.email:
-        return
-    context = {"case": case, "transition": transition}
-    send_mail(
-        subject=f"【受付番号 {case.reference}】状況が「{transition.get_to_state_display()}」になりました",
-        message=render_to_string("casework/email/state_changed.txt", context),
-        from_email=None,
-        recipient_list=[case.reporter.email],
+def _email_member(case: Case, *, subject: str, template: str, **context) -> None:
+    """Email the reporting member (Japanese; no patient data in subject or body)."""
+    if case.reporter.email:
+        send_mail(
+            subject=f"【受付番号 {case.reference}】{subject}",
+            message=render_to_string(template, {"case": case, **context}),
+            from_email=None,
+            recipient_list=[case.reporter.email],
+        )
+
+
+def _notify_state_change(case: Case, transition: CaseTransition) -> None:
+    _email_member(
+        case,
+        subject=f"状況が「{transition.get_to_state_display()}」になりました",
+        template="casework/email/state_changed.txt",
+        transition=transition,
     )
 
 
@@ -125,9 +144,15 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
         record = CaseTransition.objects.create(
             case=case, name=name, from_state=from_state, to_state=case.state, by=by, note=note
         )
-        transaction.on_commit(lambda: _notify_member(case, record))
+        transaction.on_commit(lambda: _notify_state_change(case, record))
     logger.info("Case %s: %s -> %s by user %s", case.reference, from_state, case.state, by.pk)
     return case
+
+
+def _require_party(case: Case, user) -> None:
+    """Only the case's own facility and the association's staff take part in a case."""
+    if not (user.has_perm("casework.view_case") or case.is_member(user)):
+        raise PermissionDenied("この案件を扱う権限がありません。")
 
 
 @transaction.atomic
@@ -138,6 +163,49 @@ def patient_consent_record(*, case: Case, by) -> Case:
     Case.objects.filter(pk=case.pk).update(patient_consent_at=timezone.now())
     case.refresh_from_db()
     return case
+
+
+@transaction.atomic
+def message_post(*, case: Case, author, body: str, internal: bool = False) -> Message:
+    """Add a message to the case's thread; the member is told of staff messages by email."""
+    _require_party(case, author)
+    is_staff = author.has_perm("casework.view_case")
+    if internal and not is_staff:
+        raise PermissionDenied("職員のみのメモは職員だけが書けます。")
+    body = body.strip()
+    if not body:
+        raise ValidationError("メッセージを入力してください。")
+    message = Message.objects.create(case=case, author=author, body=body, internal=internal)
+    if is_staff and not internal:
+        transaction.on_commit(
+            lambda: _email_member(
+                case,
+                subject="協会からメッセージが届きました",
+                template="casework/email/new_message.txt",
+            )
+        )
+    return message
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, by, upload, kind: str) -> Attachment:
+    """Store a checked file outside the web root; a consent form records the patient's consent."""
+    _require_party(case, by)
+    content_type = upload_check(upload)
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+        original_name=PurePath(upload.name).name[:255],
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    if kind == AttachmentKind.CONSENT and not case.has_patient_consent():
+        patient_consent_record(case=case, by=by)
+    logger.info("Case %s: attachment %s added by user %s", case.reference, attachment.pk, by.pk)
+    return attachment
 
 
 @transaction.atomic

@@ -120,6 +120,13 @@ class CaseViewSet(ModelViewSet):
             path("<int:pk>/opinion/", staff.opinion_view, name="opinion"),
             path("<int:pk>/assessment/", staff.assessment_view, name="assessment"),
             path("<int:pk>/consent/", staff.consent_view, name="consent"),
+            path("<int:pk>/messages/", staff.message_view, name="message"),
+            path("<int:pk>/attachments/", staff.upload_view, name="upload"),
+            path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                staff.attachment_view,
+                name="attachment",
+            ),
         ]
 
 

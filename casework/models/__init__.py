@@ -1,17 +1,21 @@
 from .cases import Case, CaseCounter, CaseTransition, PatientInfo
 from .parties import Doctor, Facility, MemberProfile, ReviewerProfile
 from .policies import Policy
+from .portal import Attachment, AttachmentKind, Message
 from .procedures import Procedure
 from .review import Assessment, Opinion
 
 __all__ = [
     "Assessment",
+    "Attachment",
+    "AttachmentKind",
     "Case",
     "CaseCounter",
     "CaseTransition",
     "Doctor",
     "Facility",
     "MemberProfile",
+    "Message",
     "Opinion",
     "PatientInfo",
     "Policy",

@@ -8,16 +8,25 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 from wagtail.admin.views.generic import IndexView, InspectView
 
-from ..forms import AssessmentForm, OpinionForm, TransitionForm
+from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
 from ..models import Case
 from ..selectors import (
     case_service_level,
     case_transitions_for,
     cases_for_staff,
+    messages_visible_to,
     opinions_visible_to,
     reviewer_conflicted,
 )
-from ..services import assessment_compute, case_transition, opinion_save, patient_consent_record
+from ..services import (
+    assessment_compute,
+    attachment_add,
+    case_transition,
+    message_post,
+    opinion_save,
+    patient_consent_record,
+)
+from .shared import attachment_response, report_errors
 
 
 def _staff_case(request, pk) -> Case:
@@ -81,18 +90,12 @@ class CaseWorkspaceView(InspectView):
                 and case.is_open
             ),
             timeline=case.transitions.select_related("by"),
+            thread=messages_visible_to(case=case, user=user),
+            message_form=StaffMessageForm(),
+            attachments=case.attachments.all(),
+            attachment_form=AttachmentForm(),
         )
         return context
-
-
-def _report_errors(request, errors) -> None:
-    """Show a ValidationError's or a form's messages to the person, in Japanese."""
-    if hasattr(errors, "messages"):
-        texts = errors.messages
-    else:
-        texts = [text for field_errors in errors.values() for text in field_errors]
-    for text in texts:
-        messages.error(request, text)
 
 
 @require_POST
@@ -105,7 +108,7 @@ def case_transition_view(request, pk, name):
         raise PermissionDenied
     form = TransitionForm(request.POST, transition=transition, prefix=name)
     if not form.is_valid():
-        _report_errors(request, form.errors)
+        report_errors(request, form.errors)
         return redirect("casework_case:inspect", pk)
     try:
         case_transition(
@@ -121,7 +124,7 @@ def case_transition_view(request, pk, name):
             request, "他の担当者が同時にこの案件を更新しました。最新の状況を確認してください。"
         )
     except ValidationError as error:
-        _report_errors(request, error)
+        report_errors(request, error)
     return redirect("casework_case:inspect", pk)
 
 
@@ -139,9 +142,9 @@ def opinion_view(request, pk):
                 else "意見書を下書き保存しました。",
             )
         except ValidationError as error:
-            _report_errors(request, error)
+            report_errors(request, error)
     else:
-        _report_errors(request, form.errors)
+        report_errors(request, form.errors)
     return redirect("casework_case:inspect", pk)
 
 
@@ -154,9 +157,9 @@ def assessment_view(request, pk):
             assessment = assessment_compute(case=case, by=request.user, **form.cleaned_data)
             messages.success(request, f"支払総額を {assessment.total:,}円 と査定しました。")
         except ValidationError as error:
-            _report_errors(request, error)
+            report_errors(request, error)
     else:
-        _report_errors(request, form.errors)
+        report_errors(request, form.errors)
     return redirect("casework_case:inspect", pk)
 
 
@@ -166,3 +169,42 @@ def consent_view(request, pk):
     patient_consent_record(case=case, by=request.user)
     messages.success(request, "患者さんの同意を記録しました。")
     return redirect("casework_case:inspect", pk)
+
+
+@require_POST
+def message_view(request, pk):
+    case = _staff_case(request, pk)
+    form = StaffMessageForm(request.POST)
+    if form.is_valid():
+        message_post(case=case, author=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            "メモを保存しました。"
+            if form.cleaned_data["internal"]
+            else "会員にメッセージを送信しました。",
+        )
+    else:
+        report_errors(request, form.errors)
+    return redirect("casework_case:inspect", pk)
+
+
+@require_POST
+def upload_view(request, pk):
+    case = _staff_case(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        attachment_add(
+            case=case,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+        )
+        messages.success(request, "ファイルを添付しました。")
+    else:
+        report_errors(request, form.errors)
+    return redirect("casework_case:inspect", pk)
+
+
+def attachment_view(request, pk, attachment_pk):
+    attachment = get_object_or_404(_staff_case(request, pk).attachments, pk=attachment_pk)
+    return attachment_response(attachment)

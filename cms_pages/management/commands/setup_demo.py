@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.demo import DEMO_PASSWORD
+from casework.models import Case
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
 # Development only: known passwords, printed on purpose.
@@ -16,12 +18,14 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Load the site content and create demo logins (development only)."
+    help = "Load the site content, demo cases and demo logins (development only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("setup_demo creates users with known passwords: DEBUG only.")
         call_command("load_site_content", stdout=self.stdout)
+        if not Case.objects.exists():
+            call_command("generate_demo_cases", count=60, stdout=self.stdout)
         User = get_user_model()
         self.stdout.write("\nデモ用ログイン（http://127.0.0.1:8000/admin/）:")
         for username, password, superuser, group, role in DEMO_USERS:
@@ -34,3 +38,10 @@ class Command(BaseCommand):
             if group:
                 user.groups.add(Group.objects.get(name=group))
             self.stdout.write(f"  {role}: ユーザー名 {username} / パスワード {password}")
+        self.stdout.write(
+            f"\n案件のデモ（パスワードはすべて {DEMO_PASSWORD}）:\n"
+            "  会員（マイページ http://127.0.0.1:8000/mypage/）: member-1@example.jp\n"
+            "  サポート: support1 ／ 審査員: reviewer-plastic1, reviewer-derm1, reviewer-law1\n"
+            "  審査会長: chair ／ 査定員: assessor ／ 保険会社担当: insurer\n"
+            "  職員は初回ログイン時に二段階認証（認証アプリ）を設定します。"
+        )

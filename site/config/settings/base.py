@@ -1,6 +1,7 @@
 """Settings shared by every environment. Integrations switch on with one env var each."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from .integrations import cache_settings, database_settings, email_settings
@@ -15,6 +16,7 @@ INSTALLED_APPS = [
     "cms_pages",
     "casework",
     "search",
+    "accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -37,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -49,9 +55,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed a second factor (TOTP)?
+    "django_otp.middleware.OTPMiddleware",
+    # Staff are sent to /accounts/2fa/ before /admin/ and /django-admin/ (STAFF_2FA_REQUIRED).
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -80,6 +92,40 @@ DATABASES = database_settings(
 CACHES = cache_settings(os.environ.get("REDIS_URL"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login: axes refuses locked-out attempts first; then email address (members) or username (staff).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.EmailOrUsernameBackend",
+]
+LOGIN_URL = "/accounts/login/"
+# Members land on マイページ; staff (accounts.permissions.is_staff_user) on /admin/.
+LOGIN_REDIRECT_URL = "/mypage/"
+# Password-reset links are valid for one day (the email says so).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# django-axes: 5 failed logins for one username from one IP address lock that pair out for
+# 15 minutes (templates/accounts/locked_out.html says 15分: change both together). A success
+# resets the count. Failures are stored in the database (axes' default handler).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Email login is case-insensitive, so is the failure count.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+# The client address is REMOTE_ADDR only; production.py trusts X-Forwarded-For from its proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Two-factor authentication (django-otp): staff need a TOTP code before the admin sites.
+# Switched off in test.py for the rest of the suite; tests/accounts switch it on.
+STAFF_2FA_REQUIRED = True
+OTP_TOTP_ISSUER = "日本美容医療リスクマネジメント協会"
+# Wrong codes are throttled: after n failures the device waits 2^(n-1) seconds (1, 2, 4, …).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Device secrets are never shown in the Django admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -98,6 +144,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Case attachments: never under MEDIA_ROOT or any URL; served only by permission-checking views.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -127,6 +175,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         app: {"level": os.environ.get("LOG_LEVEL", "INFO")}
-        for app in ("cms_pages", "casework", "search")
+        for app in ("cms_pages", "casework", "search", "accounts")
     },
 }

@@ -23,3 +23,21 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sessions: shared clinic PCs. A login lasts at most 8 hours and ends when the browser closes
+# (Wagtail's "remember me" keeps it for SESSION_COOKIE_AGE). No script reads the CSRF cookie:
+# Wagtail's admin takes the token from the page, Django's admin and our forms post it.
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+
+# django-axes: behind the TLS-terminating proxy every request comes from the proxy's address, so
+# the client's address is read from X-Forwarded-For (falling back to REMOTE_ADDR when absent).
+# The proxy must append the address it saw (nginx: proxy_add_x_forwarded_for). The client is the
+# entry AXES_IPWARE_PROXY_COUNT places before the right-hand end: 0 = the last entry, which our
+# proxy wrote (one proxy); 1 when another proxy (a CDN or load balancer) sits in front of it.
+# Entries a client forges are further left and are ignored (IPWARE_STRICT = False: extra
+# entries do not invalidate the header, only the trusted position is read).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0"))
+IPWARE_STRICT = False

@@ -7,7 +7,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files from the apps and static/ directly; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Other tests log staff into the admin with force_login (no second factor); the tests in
+# tests/accounts switch it back on with the `settings` fixture. django-axes stays on.
+STAFF_2FA_REQUIRED = False

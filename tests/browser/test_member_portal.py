@@ -1,0 +1,92 @@
+"""A member reports a complaint in a real browser; staff take it up in the admin; the member
+sees the new state and the staff message."""
+
+from datetime import date
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from casework import roles
+from casework.models import Facility, MemberProfile, Policy
+from casework.reference_data import reference_data_sync
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def people(site_content, django_user_model):
+    from django.contrib.auth.models import Group
+
+    reference_data_sync(apps)  # an earlier transactional test may have emptied the database
+    facility = Facility.objects.create(name="さくら美容クリニック")
+    today = date.today()
+    Policy.objects.create(
+        number="F-001", course="facility", facility=facility, payout_limit=5_000_000,
+        starts_on=date(today.year - 1, 12, 1), ends_on=date(today.year + 1, 11, 30),
+    )  # fmt: skip
+    member = django_user_model.objects.create_user(
+        "sakura", email="sakura@example.jp", password="member-pass-2026"
+    )
+    member.groups.add(Group.objects.get(name=roles.MEMBERS))
+    MemberProfile.objects.create(user=member, facility=facility)
+    support = django_user_model.objects.create_user("support", password="support-pass-2026")
+    support.groups.add(Group.objects.get(name=roles.SUPPORT))
+    return member, support
+
+
+def test_member_reports_staff_triage_member_sees_state_and_message(
+    browser, live_server, people, tmp_path
+):
+    photo = tmp_path / "左頬の写真.png"
+    photo.write_bytes(PNG)
+    member_page = browser.new_context(base_url=live_server.url, locale="ja-JP").new_page()
+
+    member_page.goto("/accounts/login/")
+    member_page.get_by_label("メールアドレス").fill("sakura@example.jp")
+    member_page.get_by_label("パスワード").fill("member-pass-2026")
+    member_page.get_by_role("button", name="ログイン").click()
+    expect(member_page.get_by_role("heading", level=1)).to_have_text("マイページ")
+
+    member_page.get_by_role("link", name="苦情・クレームを相談する").click()
+    member_page.locator("#id_procedure").select_option(label="ヒアルロン酸注射")
+    member_page.locator("#id_procedure_date").fill(date.today().replace(day=1).isoformat())
+    member_page.locator("#id_claim_date").fill(date.today().isoformat())
+    member_page.get_by_label("合併症・後遺症").check()
+    member_page.locator("#id_narrative").fill("注入の翌日から腫脹が続いていると連絡があった。")
+    member_page.locator("#id_patient_name").fill("試験 花子")
+    member_page.locator("#id_attachment").set_input_files(str(photo))
+    member_page.locator("#id_no_payment_promised").check()
+    member_page.get_by_role("button", name="相談内容を送信する").click()
+
+    expect(member_page.locator("main")).to_contain_text("ご相談を受け付けました")
+    expect(member_page.locator("main")).to_contain_text("左頬の写真.png")
+    reference = member_page.locator("h1").inner_text().removeprefix("受付番号 ").strip()
+    member_page.goto("/mypage/")
+    expect(member_page.locator(".portal-case")).to_contain_text("受付")
+
+    staff_page = browser.new_context(base_url=live_server.url, locale="ja-JP").new_page()
+    staff_page.goto("/admin/login/")
+    staff_page.locator("input[name=username]").fill("support")
+    staff_page.locator("input[name=password]").fill("support-pass-2026")
+    staff_page.locator("button[type=submit]").click()
+    staff_page.goto("/admin/cases/")
+    staff_page.get_by_role("link", name=reference).click()
+    staff_page.get_by_role("button", name="初期対応を開始").click()
+    expect(staff_page.locator("main")).to_contain_text("「初期対応を開始」を行いました。")
+    staff_page.locator("form[action$='/messages/'] textarea[name=body]").fill(
+        "お電話ありがとうございました。経過写真をお送りください。"
+    )
+    staff_page.locator("form[action$='/messages/'] button[type=submit]").click()
+    expect(staff_page.locator("main")).to_contain_text("会員にメッセージを送信しました。")
+
+    member_page.goto("/mypage/")
+    expect(member_page.locator(".portal-case")).to_contain_text("初期対応")
+    member_page.get_by_role("link", name=f"受付番号 {reference}").click()
+    expect(member_page.locator("main")).to_contain_text("経過写真をお送りください。")
