@@ -167,9 +167,42 @@ class CaseReportForm(forms.Form):
             "required": "この確認は必須です。支払い・約束をしている場合は、その旨を経緯にご記入のうえ協会にお電話ください。"
         },
     )
+    # Shown only once the claim date turned out to lie outside every policy period.
     confirm_outside_period = forms.BooleanField(
-        label="保険期間外であることを理解したうえで相談します", required=False
+        label="保険期間外であることを理解したうえで相談します",
+        required=False,
+        widget=forms.HiddenInput,
     )
+
+    FIELDSETS = [
+        (
+            "ご相談の内容",
+            [
+                "procedure",
+                "doctor",
+                "procedure_date",
+                "claim_date",
+                "complaint_types",
+                "narrative",
+                "patient_demands",
+                "urgency",
+                "attachment",
+            ],
+        ),
+        (
+            "患者さんの情報",
+            ["patient_name", "patient_name_kana", "patient_phone", "patient_email", "patient_age"],
+        ),
+        ("確認", ["no_payment_promised", "confirm_outside_period"]),
+    ]
+
+    def fieldsets(self):
+        """(legend, visible bound fields) in the order the member fills them in."""
+        for legend, names in self.FIELDSETS:
+            yield legend, [self[name] for name in names if not self[name].is_hidden]
+
+    def ask_outside_period_confirmation(self) -> None:
+        self.fields["confirm_outside_period"].widget = forms.CheckboxInput()
 
     def __init__(self, *args, facility, **kwargs):
         super().__init__(*args, **kwargs)

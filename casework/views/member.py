@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 
@@ -49,12 +50,14 @@ def _member_case(request, reference):
 @member_required
 def my_page(request):
     cases = cases_for_member(user=request.user).order_by("-received_at")
+    policies, today = policies_for_member(user=request.user), timezone.localdate()
     return TemplateResponse(
         request,
         "casework/portal/my_page.html",
         {
             "facility": request.user.member_profile.facility,
-            "policies": policies_for_member(user=request.user),
+            "current_policies": [p for p in policies if p.ends_on >= today],
+            "past_policies": [p for p in policies if p.ends_on < today],
             "cases": [(case, NEXT_STEP[case.state]) for case in cases],
         },
     )
@@ -71,6 +74,8 @@ def report_case(request):
             facility=facility, doctor=data["doctor"], claim_date=data["claim_date"]
         )
         outside_period = policy is None or not policy.covers(data["claim_date"])
+        if outside_period:
+            form.ask_outside_period_confirmation()
         if not outside_period or data["confirm_outside_period"]:
             case = case_report(reporter=request.user, facility=facility, **form.case_fields())
             if data["attachment"]:

@@ -36,11 +36,26 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="ja-JP")
-    page = context.new_page()
-    yield page
-    context.close()
+def open_page(browser, live_server):
+    """Open a page in a fresh browser context (its own cookies: one person each).
+
+    Contexts are closed before the live server stops, so no request outlives the test.
+    """
+    contexts = []
+
+    def open_():
+        context = browser.new_context(base_url=live_server.url, locale="ja-JP")
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture

@@ -41,12 +41,10 @@ def people(site_content, django_user_model):
     return member, support
 
 
-def test_member_reports_staff_triage_member_sees_state_and_message(
-    browser, live_server, people, tmp_path
-):
+def test_member_reports_staff_triage_member_sees_state_and_message(open_page, people, tmp_path):
     photo = tmp_path / "左頬の写真.png"
     photo.write_bytes(PNG)
-    member_page = browser.new_context(base_url=live_server.url, locale="ja-JP").new_page()
+    member_page = open_page()
 
     member_page.goto("/accounts/login/")
     member_page.get_by_label("メールアドレス").fill("sakura@example.jp")
@@ -71,7 +69,7 @@ def test_member_reports_staff_triage_member_sees_state_and_message(
     member_page.goto("/mypage/")
     expect(member_page.locator(".portal-case")).to_contain_text("受付")
 
-    staff_page = browser.new_context(base_url=live_server.url, locale="ja-JP").new_page()
+    staff_page = open_page()
     staff_page.goto("/admin/login/")
     staff_page.locator("input[name=username]").fill("support")
     staff_page.locator("input[name=password]").fill("support-pass-2026")
