@@ -12,7 +12,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     # Member/staff login, logout, password reset, staff two-factor authentication.
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("casework.accounts.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.site_search, name="site_search"),
     path("mypage/", include("casework.urls")),

@@ -16,7 +16,7 @@ INSTALLED_APPS = [
     "cms_pages",
     "casework",
     "search",
-    "accounts",
+    "casework.accounts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -58,7 +58,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): has this session passed a second factor (TOTP)?
     "django_otp.middleware.OTPMiddleware",
     # Staff are sent to /accounts/2fa/ before /admin/ and /django-admin/ (STAFF_2FA_REQUIRED).
-    "accounts.middleware.StaffTwoFactorMiddleware",
+    "casework.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -95,10 +95,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Login: axes refuses locked-out attempts first; then email address (members) or username (staff).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.EmailOrUsernameBackend",
+    "casework.accounts.backends.EmailOrUsernameBackend",
 ]
 LOGIN_URL = "/accounts/login/"
-# Members land on マイページ; staff (accounts.permissions.is_staff_user) on /admin/.
+# Members land on マイページ; staff (casework.accounts.permissions.is_staff_user) on /admin/.
 LOGIN_REDIRECT_URL = "/mypage/"
 # Password-reset links are valid for one day (the email says so).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
@@ -112,12 +112,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Email login is case-insensitive, so is the failure count.
-AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_USERNAME_CALLABLE = "casework.accounts.lockout.lockout_username"
 # The client address is REMOTE_ADDR only; production.py trusts X-Forwarded-For from its proxy.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Two-factor authentication (django-otp): staff need a TOTP code before the admin sites.
-# Switched off in test.py for the rest of the suite; tests/accounts switch it on.
+# Switched off in test.py for the rest of the suite; tests/casework/accounts switch it on.
 STAFF_2FA_REQUIRED = True
 OTP_TOTP_ISSUER = "日本美容医療リスクマネジメント協会"
 # Wrong codes are throttled: after n failures the device waits 2^(n-1) seconds (1, 2, 4, …).

@@ -13,5 +13,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Other tests log staff into the admin with force_login (no second factor); the tests in
-# tests/accounts switch it back on with the `settings` fixture. django-axes stays on.
+# tests/casework/accounts switch it back on with the `settings` fixture. django-axes stays on.
 STAFF_2FA_REQUIRED = False

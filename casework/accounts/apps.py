@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    name = "accounts"
+    name = "casework.accounts"
+    label = "accounts"
     verbose_name = "ログインと二段階認証"
