@@ -21,7 +21,7 @@ from ..selectors import (
     policy_for_claim,
 )
 from ..services import attachment_add, case_report, case_transition, message_post
-from .shared import attachment_response, report_errors
+from .shared import attachment_response, attachment_upload, form_action, report_errors
 
 # The member actions offered on マイページ (the state machine still decides who may take them).
 MEMBER_TRANSITIONS = {"provide_info", "withdraw"}
@@ -127,30 +127,19 @@ def case_detail(request, reference):
 @require_POST
 def post_message(request, reference):
     case = _member_case(request, reference)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        message_post(case=case, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "メッセージを送信しました。")
-    else:
-        messages.error(request, "メッセージを入力してください。")
+
+    def post(data) -> str:
+        message_post(case=case, author=request.user, body=data["body"])
+        return "メッセージを送信しました。"
+
+    form_action(request, MessageForm(request.POST), post)
     return redirect("casework_portal:case", reference)
 
 
 @member_required
 @require_POST
 def upload_attachment(request, reference):
-    case = _member_case(request, reference)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        attachment_add(
-            case=case,
-            by=request.user,
-            upload=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
-        )
-        messages.success(request, "ファイルを添付しました。")
-    else:
-        report_errors(request, form.errors)
+    attachment_upload(request, _member_case(request, reference))
     return redirect("casework_portal:case", reference)
 
 

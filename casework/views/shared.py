@@ -1,7 +1,13 @@
 """What the member portal and the staff workspace views share."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
+
+from ..forms import AttachmentForm
+from ..services import attachment_add
 
 
 def report_errors(request, errors) -> None:
@@ -25,3 +31,25 @@ def attachment_response(attachment) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def form_action(request, form, action: Callable[[dict], str]) -> None:
+    """Run `action(cleaned_data)` (a service call returning the success text) if `form` is
+    valid; otherwise, or when the service refuses, show the Japanese messages."""
+    if not form.is_valid():
+        report_errors(request, form.errors)
+        return
+    try:
+        messages.success(request, action(form.cleaned_data))
+    except ValidationError as error:
+        report_errors(request, error)
+
+
+def attachment_upload(request, case) -> None:
+    """Attach the posted file to `case` (member or staff: the service checks who may)."""
+
+    def add(data) -> str:
+        attachment_add(case=case, by=request.user, upload=data["file"], kind=data["kind"])
+        return "ファイルを添付しました。"
+
+    form_action(request, AttachmentForm(request.POST, request.FILES), add)

@@ -20,13 +20,12 @@ from ..selectors import (
 )
 from ..services import (
     assessment_compute,
-    attachment_add,
     case_transition,
     message_post,
     opinion_save,
     patient_consent_record,
 )
-from .shared import attachment_response, report_errors
+from .shared import attachment_response, attachment_upload, form_action, report_errors
 
 
 def _staff_case(request, pk) -> Case:
@@ -131,35 +130,24 @@ def case_transition_view(request, pk, name):
 @require_POST
 def opinion_view(request, pk):
     case = _staff_case(request, pk)
-    form = OpinionForm(request.POST)
-    if form.is_valid():
-        try:
-            opinion = opinion_save(case=case, reviewer=request.user, **form.cleaned_data)
-            messages.success(
-                request,
-                "意見書を提出しました。"
-                if opinion.submitted_at
-                else "意見書を下書き保存しました。",
-            )
-        except ValidationError as error:
-            report_errors(request, error)
-    else:
-        report_errors(request, form.errors)
+
+    def save(data) -> str:
+        opinion = opinion_save(case=case, reviewer=request.user, **data)
+        return "意見書を提出しました。" if opinion.submitted_at else "意見書を下書き保存しました。"
+
+    form_action(request, OpinionForm(request.POST), save)
     return redirect("casework_case:inspect", pk)
 
 
 @require_POST
 def assessment_view(request, pk):
     case = _staff_case(request, pk)
-    form = AssessmentForm(request.POST)
-    if form.is_valid():
-        try:
-            assessment = assessment_compute(case=case, by=request.user, **form.cleaned_data)
-            messages.success(request, f"支払総額を {assessment.total:,}円 と査定しました。")
-        except ValidationError as error:
-            report_errors(request, error)
-    else:
-        report_errors(request, form.errors)
+
+    def compute(data) -> str:
+        assessment = assessment_compute(case=case, by=request.user, **data)
+        return f"支払総額を {assessment.total:,}円 と査定しました。"
+
+    form_action(request, AssessmentForm(request.POST), compute)
     return redirect("casework_case:inspect", pk)
 
 
@@ -174,34 +162,18 @@ def consent_view(request, pk):
 @require_POST
 def message_view(request, pk):
     case = _staff_case(request, pk)
-    form = StaffMessageForm(request.POST)
-    if form.is_valid():
-        message_post(case=case, author=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            "メモを保存しました。"
-            if form.cleaned_data["internal"]
-            else "会員にメッセージを送信しました。",
-        )
-    else:
-        report_errors(request, form.errors)
+
+    def post(data) -> str:
+        message_post(case=case, author=request.user, **data)
+        return "メモを保存しました。" if data["internal"] else "会員にメッセージを送信しました。"
+
+    form_action(request, StaffMessageForm(request.POST), post)
     return redirect("casework_case:inspect", pk)
 
 
 @require_POST
 def upload_view(request, pk):
-    case = _staff_case(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        attachment_add(
-            case=case,
-            by=request.user,
-            upload=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
-        )
-        messages.success(request, "ファイルを添付しました。")
-    else:
-        report_errors(request, form.errors)
+    attachment_upload(request, _staff_case(request, pk))
     return redirect("casework_case:inspect", pk)
 
 
