@@ -1,0 +1,81 @@
+"""Synonym expansion on top of the Japanese analyser.
+
+A procedure has many names (ボトックス, ボツリヌストキシン注射, ボツリヌス注射); the analyser alone
+cannot know they are one thing. Each synonym group gets a token of its own (``syn12``): a
+document carries the tokens of every group it mentions and of their broader groups, and a query
+names the group instead of its words. So a query by any name finds the others, and a query for
+二重瞼 also finds 埋没法 (narrower), but not the other way round.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from .analysis import tokens
+
+
+def _normalise(text: str) -> str:
+    # Full-width letters and digits, half-width katakana: one form before matching.
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def group_token(group_id: int) -> str:
+    return f"syn{group_id}"
+
+
+@dataclass(frozen=True)
+class SynonymSet:
+    """Compiled synonym groups: (variant text, tokens it stands for), longest variant first."""
+
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def from_groups(cls, groups) -> "SynonymSet":
+        by_id = {group.pk: group for group in groups}
+
+        def chain(group) -> tuple[str, ...]:
+            seen, result = set(), []
+            while group is not None and group.pk not in seen:
+                seen.add(group.pk)
+                result.append(group_token(group.pk))
+                group = by_id.get(group.broader_id)
+            return tuple(result)
+
+        variants = {
+            _normalise(variant): chain(group)
+            for group in groups
+            for variant in group.variants()
+            if variant.strip()
+        }
+        ordered = sorted(variants.items(), key=lambda item: len(item[0]), reverse=True)
+        return cls(variants=tuple(ordered))
+
+    @classmethod
+    def load(cls) -> "SynonymSet":
+        from .models import SynonymGroup
+
+        return cls.from_groups(list(SynonymGroup.objects.all()))
+
+    def _find(self, text: str) -> tuple[str, list[tuple[str, ...]]]:
+        """The text with every known variant blanked out, and the group chain of each found.
+
+        Longest variants first, so ボツリヌストキシン注射 wins over ボツリヌス.
+        """
+        found = []
+        for variant, chain in self.variants:
+            if variant in text:
+                text = text.replace(variant, " ")
+                found.append(chain)
+        return text, found
+
+    def analyse_document(self, text: str) -> str:
+        """Analysed words of the document plus the tokens of the synonym groups it mentions,
+        and of their broader groups."""
+        normalised = _normalise(text)
+        _, chains = self._find(normalised)
+        group_tokens = [token for chain in chains for token in chain]
+        return " ".join(dict.fromkeys([*tokens(normalised), *group_tokens]))
+
+    def analyse_query(self, query: str) -> str:
+        """The query's words, with each known name replaced by its own group's token."""
+        remainder, chains = self._find(_normalise(query))
+        return " ".join(dict.fromkeys([*tokens(remainder), *(chain[0] for chain in chains)]))
