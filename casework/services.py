@@ -12,6 +12,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from search.backends import get_search_backend
+
 from . import rules
 from .choices import ComplaintType
 from .models import (
@@ -25,6 +27,7 @@ from .models import (
     Opinion,
     PatientInfo,
 )
+from .precedents import precedent_document
 from .selectors import aggregate_remaining, policy_for_claim, reviewer_conflicted
 from .uploads import upload_check
 
@@ -92,6 +95,7 @@ def case_report(
         by=reporter,
         note="会員から報告",
     )
+    transaction.on_commit(lambda: precedent_index(case=case))
     logger.info("Case %s reported (facility %s)", case.reference, facility.pk)
     return case
 
@@ -105,6 +109,11 @@ def _email_member(case: Case, *, subject: str, template: str, **context) -> None
             from_email=None,
             recipient_list=[case.reporter.email],
         )
+
+
+def precedent_index(*, case: Case) -> None:
+    """Put the case's current state into the precedent index (after commit, never before)."""
+    get_search_backend().index([precedent_document(case)])
 
 
 def _notify_state_change(case: Case, transition: CaseTransition) -> None:
@@ -145,6 +154,7 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
             case=case, name=name, from_state=from_state, to_state=case.state, by=by, note=note
         )
         transaction.on_commit(lambda: _notify_state_change(case, record))
+        transaction.on_commit(lambda: precedent_index(case=case))
     logger.info("Case %s: %s -> %s by user %s", case.reference, from_state, case.state, by.pk)
     return case
 
@@ -258,6 +268,7 @@ def assessment_compute(
         )
     except ValueError as error:
         raise ValidationError(str(error)) from error
+    transaction.on_commit(lambda: precedent_index(case=case))
     assessment, _ = Assessment.objects.update_or_create(
         case=case,
         defaults={

@@ -12,6 +12,8 @@ from sudachipy import Dictionary, SplitMode
 
 # Parts of speech that carry no meaning for retrieval: particles, auxiliaries, symbols, spaces.
 _STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "接頭辞"})
+# Normalised words so common in any narrative that they only add noise to matching.
+_STOP_WORDS = frozenset({"為る", "有る", "居る", "成る", "言う", "事", "物", "為", "様", "よう"})
 
 
 @lru_cache(maxsize=1)
@@ -29,10 +31,11 @@ def tokens(text: str) -> list[str]:
     for morpheme in _tokenizer().tokenize(text or ""):
         if morpheme.part_of_speech()[0] in _STOP_POS:
             continue
-        result.append(morpheme.normalized_form().lower())
+        words = [morpheme.normalized_form().lower()]
         parts = morpheme.split(SplitMode.A)
         if len(parts) > 1:
-            result.extend(p.normalized_form().lower() for p in parts)
+            words.extend(p.normalized_form().lower() for p in parts)
+        result.extend(w for w in words if w not in _STOP_WORDS)
     return result
 
 

@@ -27,3 +27,28 @@ class SynonymGroup(models.Model):
 
     def variants(self) -> list[str]:
         return [self.term, *(line.strip() for line in self.synonyms.splitlines() if line.strip())]
+
+
+class PrecedentEntry(models.Model):
+    """One past case in the database backend's index (see search/backends/database.py).
+
+    Only what search needs: never the patient, only scrubbed text.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=64)
+    claim_date = models.DateField(null=True)
+    claim_year = models.PositiveSmallIntegerField(null=True, db_index=True)
+    procedure_field = models.CharField(max_length=32, db_index=True)
+    procedure = models.CharField(max_length=100, db_index=True)
+    # " code code " so that one complaint type can be matched on every database.
+    complaint_codes = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=32, db_index=True)
+    payout_yen = models.PositiveBigIntegerField(null=True)
+    payout_band = models.CharField(max_length=32, db_index=True)
+    is_open = models.BooleanField(default=False, db_index=True)
+    text = models.TextField()
+    terms = models.TextField()  # analysed text plus synonym-group tokens
+
+    def __str__(self) -> str:
+        return self.label

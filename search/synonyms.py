@@ -79,3 +79,11 @@ class SynonymSet:
         """The query's words, with each known name replaced by its own group's token."""
         remainder, chains = self._find(_normalise(query))
         return " ".join(dict.fromkeys([*tokens(remainder), *(chain[0] for chain in chains)]))
+
+    def highlight_words(self, query: str) -> list[str]:
+        """Words to mark in a snippet: the query's own words and every name of its groups."""
+        normalised = _normalise(query)
+        _, chains = self._find(normalised)
+        own = {chain[0] for chain in chains}
+        names = [variant for variant, chain in self.variants if chain[0] in own]
+        return [*normalised.split(), *tokens(normalised), *names]

@@ -1,0 +1,72 @@
+"""The one small interface every precedent-search backend implements."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..documents import PrecedentDocument
+
+# Filters a search accepts, by name; `include_open` shows open cases (staff only).
+FILTERS = ("procedure_field", "procedure", "complaint_type", "outcome", "payout_band", "year")
+FACETS = ("procedure_field", "procedure", "complaint_type", "outcome", "payout_band", "year")
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    label: str
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around the matched words
+    procedure_field: str
+    procedure: str
+    outcome: str
+    claim_date: date | None
+    payout_yen: int | None
+    is_open: bool
+    reason: str = ""  # for similar cases: why this one (shared terms, same procedure)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # False: no case has every word of the query; the results have some of them.
+    matched_all: bool = True
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+class BaseSearchBackend:
+    def __init__(self, params: dict | None = None):
+        self.params = params or {}
+
+    def index(self, documents: Iterable[PrecedentDocument]) -> int:
+        """Add or replace documents; returns how many were written."""
+        raise NotImplementedError("index() is not implemented by this backend")
+
+    def delete(self, keys: Iterable[str]) -> None:
+        raise NotImplementedError("delete() is not implemented by this backend")
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: dict | None = None,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str = "relevance",
+        include_open: bool = False,
+    ) -> SearchResults:
+        raise NotImplementedError("search() is not implemented by this backend")
+
+    def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
+        raise NotImplementedError("similar() is not implemented by this backend")
+
+    def reset_index(self) -> None:
+        raise NotImplementedError("reset_index() is not implemented by this backend")

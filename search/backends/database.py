@@ -1,0 +1,280 @@
+"""The embedded backend: full text in the project's own database, no server needed.
+
+SQLite: an FTS5 table keyed by the entry id, ranked by bm25. PostgreSQL: a GIN index on
+to_tsvector('simple', terms), ranked by ts_rank_cd. Both index the analyser's space-separated
+tokens, so Japanese words and synonym groups match whole.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from ..documents import PrecedentDocument
+from ..highlight import snippet
+from ..models import PrecedentEntry
+from ..synonyms import SynonymSet
+from .base import FACETS, BaseSearchBackend, Hit, SearchResults
+
+_FACET_COLUMNS = {
+    "procedure_field": "procedure_field",
+    "procedure": "procedure",
+    "outcome": "outcome",
+    "payout_band": "payout_band",
+    "year": "claim_year",
+}
+_ORDER = {"newest": "e.claim_date DESC", "oldest": "e.claim_date ASC"}
+# Similar cases: this many of a case's words, synonym groups first, make the query.
+_SIMILAR_TERMS = 12
+# ...and the best this many by full-text score are re-ranked by what they share.
+_SIMILAR_CANDIDATES = 50
+
+
+def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
+    return PrecedentEntry(
+        key=document.key,
+        label=document.label,
+        claim_date=document.claim_date,
+        claim_year=document.claim_year,
+        procedure_field=document.procedure_field,
+        procedure=document.procedure,
+        complaint_codes=f" {' '.join(document.complaint_types)} ",
+        outcome=document.outcome,
+        payout_yen=document.payout_yen,
+        payout_band=document.payout_band,
+        is_open=document.is_open,
+        text=document.text,
+        terms=synonyms.analyse_document(f"{document.procedure}\n{document.text}"),
+    )
+
+
+class _Vendor:
+    """The full-text SQL of one database: how to match, rank and keep the index."""
+
+    def __init__(self):
+        self.sqlite = connection.vendor == "sqlite"
+
+    def match(self, terms: list[str], *, any_term: bool) -> tuple[str, str, list]:
+        """(join clause, score expression where higher is better, params)."""
+        if self.sqlite:
+            quoted = [f'"{t.replace(chr(34), chr(34) * 2)}"' for t in terms]
+            expression = (" OR " if any_term else " ").join(quoted)
+            return (
+                "JOIN search_precedent_fts f ON f.rowid = e.id AND search_precedent_fts MATCH %s",
+                "-bm25(search_precedent_fts)",
+                [expression],
+            )
+        quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms]
+        expression = (" | " if any_term else " & ").join(quoted)
+        return (
+            "CROSS JOIN to_tsquery('simple', %s) q",
+            "ts_rank_cd(to_tsvector('simple', e.terms), q)",
+            [expression],
+        )
+
+    def where_match(self) -> str:
+        return "" if self.sqlite else "to_tsvector('simple', e.terms) @@ q"
+
+    def write(self, entries: list[PrecedentEntry]) -> None:
+        if self.sqlite:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT OR REPLACE INTO search_precedent_fts(rowid, terms) VALUES (%s, %s)",
+                    [(entry.pk, entry.terms) for entry in entries],
+                )
+
+    def remove(self, ids: list[int]) -> None:
+        if self.sqlite and ids:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "DELETE FROM search_precedent_fts WHERE rowid = %s", [(i,) for i in ids]
+                )
+
+    def clear(self) -> None:
+        if self.sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM search_precedent_fts")
+
+
+class SearchBackend(BaseSearchBackend):
+    def index(self, documents: Iterable[PrecedentDocument]) -> int:
+        synonyms = SynonymSet.load()
+        entries = [_entry(document, synonyms) for document in documents]
+        with transaction.atomic():
+            existing = dict(
+                PrecedentEntry.objects.filter(key__in=[e.key for e in entries]).values_list(
+                    "key", "pk"
+                )
+            )
+            for entry in entries:
+                entry.pk = existing.get(entry.key)
+            updates = [e for e in entries if e.pk]
+            PrecedentEntry.objects.bulk_update(
+                updates,
+                [f.name for f in PrecedentEntry._meta.fields if f.name not in ("id", "key")],
+                batch_size=500,
+            )
+            created = PrecedentEntry.objects.bulk_create(
+                [e for e in entries if not e.pk], batch_size=500
+            )
+            if connection.vendor == "sqlite" and any(e.pk is None for e in created):
+                # SQLite returns ids from bulk_create; other databases do too, but be sure.
+                created = list(PrecedentEntry.objects.filter(key__in=[e.key for e in created]))
+            _Vendor().write(updates + list(created))
+        return len(entries)
+
+    def delete(self, keys: Iterable[str]) -> None:
+        entries = PrecedentEntry.objects.filter(key__in=list(keys))
+        with transaction.atomic():
+            _Vendor().remove(list(entries.values_list("pk", flat=True)))
+            entries.delete()
+
+    def reset_index(self) -> None:
+        with transaction.atomic():
+            _Vendor().clear()
+            PrecedentEntry.objects.all().delete()
+
+    def _where(self, filters: dict, include_open: bool) -> tuple[list[str], list]:
+        clauses, params = [], []
+        for name, value in (filters or {}).items():
+            if value in (None, ""):
+                continue
+            if name == "complaint_type":
+                clauses.append("e.complaint_codes LIKE %s")
+                params.append(f"% {value} %")
+            elif name in _FACET_COLUMNS:
+                clauses.append(f"e.{_FACET_COLUMNS[name]} = %s")
+                params.append(int(value) if name == "year" else value)
+        if not include_open:
+            clauses.append("e.is_open = %s")
+            params.append(False)
+        return clauses, params
+
+    def _query(self, terms, filters, include_open, *, any_term=False):
+        """(FROM…WHERE SQL, params, score expression) for the matching entries."""
+        vendor = _Vendor()
+        join, score, match_params = vendor.match(terms, any_term=any_term)
+        clauses, params = self._where(filters, include_open)
+        if vendor.where_match():
+            clauses.insert(0, vendor.where_match())
+        where = " AND ".join(clauses) or "1=1"
+        return f"FROM search_precedententry e {join} WHERE {where}", match_params + params, score
+
+    def search(
+        self, query, *, filters=None, page=1, per_page=10, sort="relevance", include_open=False
+    ) -> SearchResults:
+        synonyms = SynonymSet.load()
+        terms = synonyms.analyse_query(query).split()[:32]
+        if not terms:
+            return SearchResults(hits=[], total=0, page=1, per_page=per_page)
+        page = max(int(page), 1)
+        wanted = page * per_page
+        with connection.cursor() as cursor:
+            # Cases with every word come first, then cases with some of them, best first.
+            ranked, seen = [], set()
+            for any_term in (False, True):
+                body, params, score = self._query(terms, filters, include_open, any_term=any_term)
+                order = _ORDER.get(sort, "score DESC")
+                cursor.execute(
+                    f"SELECT e.id, {score} AS score {body} ORDER BY {order}, e.id LIMIT %s",
+                    [*params, wanted + len(seen)],
+                )
+                for pk, score_value in cursor.fetchall():
+                    if pk not in seen:
+                        seen.add(pk)
+                        ranked.append((pk, score_value, not any_term))
+            cursor.execute(f"SELECT COUNT(*) {body}", params)
+            total = cursor.fetchone()[0]
+            facets = self._facets(cursor, body, params)
+        matched_all = bool(ranked) and ranked[0][2]
+        ranked = ranked[(page - 1) * per_page : wanted]
+        words = synonyms.highlight_words(query)
+        entries = PrecedentEntry.objects.in_bulk([pk for pk, _, _ in ranked])
+        hits = [self._hit(entries[pk], score_value, words) for pk, score_value, _ in ranked]
+        return SearchResults(
+            hits=hits,
+            total=total,
+            page=page,
+            per_page=per_page,
+            facets=facets,
+            matched_all=matched_all,
+        )
+
+    def _facets(self, cursor, body, params) -> dict[str, list[tuple[str, int]]]:
+        facets = {}
+        for name in FACETS:
+            if name == "complaint_type":
+                continue  # codes share one column; counted below
+            column = _FACET_COLUMNS[name]
+            cursor.execute(
+                f"SELECT e.{column}, COUNT(*) {body} GROUP BY e.{column} ORDER BY COUNT(*) DESC",
+                params,
+            )
+            facets[name] = [
+                (str(value), count) for value, count in cursor.fetchall() if value is not None
+            ]
+        cursor.execute(f"SELECT e.complaint_codes {body}", params)
+        counts: dict[str, int] = {}
+        for (codes,) in cursor.fetchall():
+            for code in codes.split():
+                counts[code] = counts.get(code, 0) + 1
+        facets["complaint_type"] = sorted(counts.items(), key=lambda item: -item[1])
+        return facets
+
+    @staticmethod
+    def _hit(entry: PrecedentEntry, score: float, words: list[str], reason: str = "") -> Hit:
+        return Hit(
+            key=entry.key,
+            label=entry.label,
+            score=round(float(score), 4),
+            snippet=snippet(entry.text, words),
+            procedure_field=entry.procedure_field,
+            procedure=entry.procedure,
+            outcome=entry.outcome,
+            claim_date=entry.claim_date,
+            payout_yen=entry.payout_yen,
+            is_open=entry.is_open,
+            reason=reason,
+        )
+
+    def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
+        source = PrecedentEntry.objects.filter(key=key).first()
+        if source is None:
+            return []
+        own = list(dict.fromkeys(source.terms.split()))
+        # Synonym groups (procedures, symptoms) say most; then the longer, rarer-looking words.
+        chosen = [t for t in own if t.startswith("syn")]
+        chosen += sorted(
+            (t for t in own if not t.startswith("syn") and len(t) > 1), key=len, reverse=True
+        )
+        chosen = chosen[:_SIMILAR_TERMS]
+        if not chosen:
+            return []
+        body, params, score = self._query(chosen, {}, include_open, any_term=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.id, {score} AS score {body} AND e.key <> %s "
+                f"ORDER BY score DESC, e.id LIMIT %s",
+                [*params, key, _SIMILAR_CANDIDATES],
+            )
+            ranked = cursor.fetchall()
+        entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
+        names = {chain[0]: variant for variant, chain in reversed(SynonymSet.load().variants)}
+
+        def closeness(row):
+            # Shared synonym groups (procedure, symptom) first, then the same procedure, then
+            # how many words are shared, then the full-text score.
+            entry, score_value = entries[row[0]], row[1]
+            shared = set(chosen) & set(entry.terms.split())
+            groups = sum(1 for t in shared if t.startswith("syn"))
+            return (groups, entry.procedure == source.procedure, len(shared), score_value)
+
+        hits = []
+        for pk, score_value in sorted(ranked, key=closeness, reverse=True)[:limit]:
+            entry = entries[pk]
+            shared = [t for t in chosen if t in set(entry.terms.split())]
+            readable = [names.get(t, t) for t in shared]
+            reason = "共通する語: " + "、".join(readable[:5])
+            if entry.procedure == source.procedure:
+                reason = "同じ施術／" + reason
+            hits.append(self._hit(entry, score_value, readable, reason))
+        return hits

@@ -1,0 +1,41 @@
+"""What the precedent index holds: one document per past case, with nothing identifying a patient."""
+
+from dataclasses import dataclass
+from datetime import date
+
+# Payout bands for the facet (upper bound in yen, label); None: no payout.
+PAYOUT_BANDS = [
+    (1_000_000, "100万円以下"),
+    (5_000_000, "100万円超〜500万円"),
+    (10_000_000, "500万円超〜1,000万円"),
+    (None, "1,000万円超"),
+]
+NO_PAYOUT = "支払なし"
+
+
+def payout_band(payout_yen: int | None) -> str:
+    if not payout_yen:
+        return NO_PAYOUT
+    return next(label for limit, label in PAYOUT_BANDS if limit is None or payout_yen <= limit)
+
+
+@dataclass(frozen=True)
+class PrecedentDocument:
+    key: str  # "case:<pk>" for a case of the platform, "import:<external id>" for history
+    label: str  # what a person sees: the reference number or the external id
+    claim_date: date | None
+    procedure_field: str  # casework.choices.ProcedureField value
+    procedure: str
+    complaint_types: tuple[str, ...]  # casework.choices.ComplaintType values
+    outcome: str  # casework.choices.CaseState value
+    payout_yen: int | None
+    is_open: bool  # open cases are shown to staff only, marked as such
+    text: str  # narrative and demands, already scrubbed of patient data
+
+    @property
+    def payout_band(self) -> str:
+        return payout_band(self.payout_yen)
+
+    @property
+    def claim_year(self) -> int | None:
+        return self.claim_date.year if self.claim_date else None

@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+
+from casework.models import Case
+from casework.precedents import precedent_documents
+from search.backends import get_search_backend
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Rebuild the precedent index from scratch (every case; open ones marked as open)."
+
+    def handle(self, *args, **options):
+        backend = get_search_backend()
+        backend.reset_index()
+        cases = Case.objects.order_by("pk")
+        total, done = cases.count(), 0
+        batch = []
+        for document in precedent_documents(cases):
+            batch.append(document)
+            if len(batch) == BATCH:
+                done += backend.index(batch)
+                batch = []
+                self._progress(done, total)
+        done += backend.index(batch)
+        self._progress(done, total)
+        self.stdout.write(f"\n{done} 件を索引に登録しました。")
+
+    def _progress(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        self.stdout.flush()
