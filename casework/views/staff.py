@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 from wagtail.admin.views.generic import IndexView, InspectView
 
+from search.backends import get_search_backend
+
 from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
 from ..models import Case
 from ..selectors import (
@@ -93,6 +95,7 @@ class CaseWorkspaceView(InspectView):
             message_form=StaffMessageForm(),
             attachments=case.attachments.all(),
             attachment_form=AttachmentForm(),
+            similar_cases=get_search_backend().similar(f"case:{case.pk}", limit=5),
         )
         return context
 

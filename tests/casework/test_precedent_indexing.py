@@ -63,3 +63,17 @@ def test_rebuild_recreates_the_index_with_a_progress_bar(indexed, capsys):
     out = capsys.readouterr().out
     assert "2/2" in out and "2 件を索引に登録しました" in out
     assert get_search_backend().search("やけど", include_open=True).hits
+
+
+def test_the_case_page_shows_similar_past_cases_with_the_reason(
+    client, indexed, support, django_capture_on_commit_callbacks
+):
+    past = indexed()
+    with django_capture_on_commit_callbacks(execute=True):
+        past = case_transition(case=past, name="start_triage", by=support)
+        past = case_transition(case=past, name="resolve", by=support)
+    new = indexed(narrative="二重まぶたの埋没法のあと、左右差が気になると言われている。")
+    client.force_login(support)
+    html = client.get(f"/admin/cases/{new.pk}/").content.decode()
+    panel = html.split("類似の過去事例", 1)[1].split("経緯と患者さんの要求", 1)[0]
+    assert past.reference in panel and "同じ施術" in panel
