@@ -1,22 +1,29 @@
+from itertools import chain
+
 from django.core.management.base import BaseCommand
 
 from casework.models import Case
 from casework.precedents import precedent_documents
 from search.backends import get_search_backend
+from search.importer import historical_documents
+from search.models import HistoricalPrecedent
 
 BATCH = 500
 
 
 class Command(BaseCommand):
-    help = "Rebuild the precedent index from scratch (every case; open ones marked as open)."
+    help = (
+        "Rebuild the precedent index from scratch: every case (open ones marked as open) and "
+        "every imported historical case."
+    )
 
     def handle(self, *args, **options):
         backend = get_search_backend()
         backend.reset_index()
         cases = Case.objects.order_by("pk")
-        total, done = cases.count(), 0
+        total, done = cases.count() + HistoricalPrecedent.objects.count(), 0
         batch = []
-        for document in precedent_documents(cases):
+        for document in chain(precedent_documents(cases), historical_documents()):
             batch.append(document)
             if len(batch) == BATCH:
                 done += backend.index(batch)
