@@ -7,12 +7,17 @@ SQLITE = [
     "CREATE VIRTUAL TABLE search_precedent_fts USING fts5(terms, tokenize='unicode61')",
 ]
 POSTGRESQL = [
-    "CREATE INDEX search_precedent_terms_gin ON search_precedententry "
-    "USING gin (to_tsvector('simple', terms))",
+    # Stored, so ranking does not re-parse every matching row's text.
+    "ALTER TABLE search_precedententry ADD COLUMN tsv tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED",
+    "CREATE INDEX search_precedent_tsv_gin ON search_precedententry USING gin (tsv)",
 ]
 DROP = {
     "sqlite": ["DROP TABLE IF EXISTS search_precedent_fts"],
-    "postgresql": ["DROP INDEX IF EXISTS search_precedent_terms_gin"],
+    "postgresql": [
+        "DROP INDEX IF EXISTS search_precedent_tsv_gin",
+        "ALTER TABLE search_precedententry DROP COLUMN IF EXISTS tsv",
+    ],
 }
 
 
