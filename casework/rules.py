@@ -40,11 +40,14 @@ def format_yen(amount: int) -> str:
     return f"{amount:,}円"
 
 
-def _man_yen(amount: int) -> str:
-    # The association writes whole 万 amounts in 万 (as the site's man_yen filter does); this
-    # module stays free of Django, hence the small copy.
-    man, rest = divmod(amount, _MAN)
-    return f"{man:,}万円" if man and not rest else format_yen(amount)
+def format_man_yen(amount: int) -> str:
+    """Yen as the association writes amounts: whole 万 in 万 (10000000 → "1,000万円"), the rest
+    in 円 (123456 → "123,456円"). Integers only. The site's man_yen filter uses this too."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError(f"format_man_yen() takes integer yen, not {type(amount).__name__}")
+    sign = "-" if amount < 0 else ""
+    man, rest = divmod(abs(amount), _MAN)
+    return f"{sign}{man:,}万円" if man and not rest else f"{sign}{abs(amount):,}円"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class Payout:
 
         lines.append(PayoutLine("争訟費用", self.legal_costs))
         if self.proration is not None:
-            note = f"支払限度額 ÷ 損害賠償金 = {_man_yen(self.limit)} ÷ {_man_yen(self.damages)}"
+            note = f"支払限度額 ÷ 損害賠償金 = {format_man_yen(self.limit)} ÷ {format_man_yen(self.damages)}"
             cut = self.legal_costs - self.legal_costs_prorated
             lines.append(PayoutLine("争訟費用の按分", -cut, note))
         cut = self.legal_costs_prorated - self.legal_costs_payable

@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from wagtail.models import Page
 
 from .analysis import tokens
+from .highlight import excerpt
 
-SNIPPET_RADIUS = 60
 # More words than this add nothing to a site search and nest too deeply in the SQL query.
 MAX_QUERY_TERMS = 32
 
@@ -17,17 +17,6 @@ MAX_QUERY_TERMS = 32
 class SiteSearchHit:
     page: Page
     snippet: str
-
-
-def _snippet(text: str, terms: list[str]) -> str:
-    """A stretch of `text` around the first of `terms` (in order of preference) found in it."""
-    flat = " ".join(text.split())
-    position = next((i for i in (flat.find(t) for t in terms) if i >= 0), 0)
-    start = max(position - SNIPPET_RADIUS // 2, 0)
-    excerpt = flat[start : start + SNIPPET_RADIUS * 2]
-    return (
-        ("…" if start else "") + excerpt + ("…" if start + SNIPPET_RADIUS * 2 < len(flat) else "")
-    )
 
 
 def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -> PaginatorPage:
@@ -41,7 +30,7 @@ def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -
     # Snippet terms: what the visitor typed, then its analysed words, longest (most telling) first.
     snippet_terms = [query.strip(), *sorted(terms, key=len, reverse=True)]
     paginated.object_list = [
-        SiteSearchHit(page=p, snippet=_snippet(p.plain_text(), snippet_terms))
+        SiteSearchHit(page=p, snippet=excerpt(p.plain_text(), snippet_terms))
         for p in paginated.object_list
     ]
     return paginated

@@ -2,9 +2,9 @@
 
 from django import template
 
-register = template.Library()
+from casework.rules import format_man_yen
 
-_MAN = 10_000
+register = template.Library()
 
 
 @register.filter
@@ -20,8 +20,4 @@ def man_yen(value):
         value = int(value.strip())
     if not isinstance(value, int):
         return value
-    sign = "-" if value < 0 else ""
-    man, rest = divmod(abs(value), _MAN)
-    if man and not rest:
-        return f"{sign}{man:,}万円"
-    return f"{sign}{abs(value):,}円"
+    return format_man_yen(value)
