@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from .. import similarity
 from ..documents import PrecedentDocument
 from ..highlight import snippet
 from ..models import PrecedentEntry
@@ -24,10 +25,6 @@ _FACET_COLUMNS = {
     "year": "claim_year",
 }
 _ORDER = {"newest": "e.claim_date DESC", "oldest": "e.claim_date ASC"}
-# Similar cases: this many of a case's words, synonym groups first, make the query.
-_SIMILAR_TERMS = 12
-# ...and the best this many by full-text score are re-ranked by what they share.
-_SIMILAR_CANDIDATES = 50
 
 
 def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
@@ -235,13 +232,7 @@ class SearchBackend(BaseSearchBackend):
         source = PrecedentEntry.objects.filter(key=key).first()
         if source is None:
             return []
-        own = list(dict.fromkeys(source.terms.split()))
-        # Synonym groups (procedures, symptoms) say most; then the longer, rarer-looking words.
-        chosen = [t for t in own if t.startswith("syn")]
-        chosen += sorted(
-            (t for t in own if not t.startswith("syn") and len(t) > 1), key=len, reverse=True
-        )
-        chosen = chosen[:_SIMILAR_TERMS]
+        chosen = similarity.query_terms(source.terms)
         if not chosen:
             return []
         body, params, score = self._query(chosen, {}, include_open, any_term=True)
@@ -249,27 +240,17 @@ class SearchBackend(BaseSearchBackend):
             cursor.execute(
                 f"SELECT e.id, {score} AS score {body} AND e.key <> %s "
                 f"ORDER BY score DESC, e.id LIMIT %s",
-                [*params, key, _SIMILAR_CANDIDATES],
+                [*params, key, similarity.CANDIDATES],
             )
-            ranked = cursor.fetchall()
-        entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
-        names = {chain[0]: variant for variant, chain in reversed(SynonymSet.load().variants)}
-
-        def closeness(row):
-            # Shared synonym groups (procedure, symptom) first, then the same procedure, then
-            # how many words are shared, then the full-text score.
-            entry, score_value = entries[row[0]], row[1]
-            shared = set(chosen) & set(entry.terms.split())
-            groups = sum(1 for t in shared if t.startswith("syn"))
-            return (groups, entry.procedure == source.procedure, len(shared), score_value)
-
-        hits = []
-        for pk, score_value in sorted(ranked, key=closeness, reverse=True)[:limit]:
-            entry = entries[pk]
-            shared = [t for t in chosen if t in set(entry.terms.split())]
-            readable = [names.get(t, t) for t in shared]
-            reason = "共通する語: " + "、".join(readable[:5])
-            if entry.procedure == source.procedure:
-                reason = "同じ施術／" + reason
-            hits.append(self._hit(entry, score_value, readable, reason))
-        return hits
+            scores = dict(cursor.fetchall())
+        entries = PrecedentEntry.objects.in_bulk(list(scores))
+        candidates = [
+            similarity.Candidate(
+                key=str(pk), procedure=e.procedure, terms=e.terms, score=scores[pk]
+            )
+            for pk, e in entries.items()
+        ]
+        return [
+            self._hit(entries[int(r.candidate.key)], r.candidate.score, r.words, r.reason)
+            for r in similarity.rank(chosen, source.procedure, candidates, limit=limit)
+        ]
