@@ -1,8 +1,9 @@
 """The one small interface every precedent-search backend implements."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from ..documents import PrecedentDocument
 
@@ -10,6 +11,13 @@ from ..documents import PrecedentDocument
 FILTERS = ("procedure_field", "procedure", "complaint_type", "outcome", "payout_band", "year")
 FACETS = ("procedure_field", "procedure", "complaint_type", "outcome", "payout_band", "year")
 SORTS = ("relevance", "newest", "oldest")
+
+
+def batches(items: Iterable, size: int) -> Iterable[list]:
+    """`items` in lists of `size` (itertools.batched needs Python 3.12)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 @dataclass(frozen=True)
@@ -70,3 +78,14 @@ class BaseSearchBackend:
 
     def reset_index(self) -> None:
         raise NotImplementedError("reset_index() is not implemented by this backend")
+
+    def rebuild(
+        self,
+        documents: Iterable[PrecedentDocument],
+        *,
+        batch_size: int = 500,
+        progress: Callable[[int], None] = lambda done: None,
+    ) -> int:
+        """Replace the whole index with `documents` without taking search offline: searches
+        see the old index until the new one is complete. Returns how many were written."""
+        raise NotImplementedError("rebuild() is not implemented by this backend")

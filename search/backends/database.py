@@ -15,7 +15,7 @@ from ..documents import PrecedentDocument
 from ..highlight import snippet
 from ..models import PrecedentEntry
 from ..synonyms import SynonymSet
-from .base import FACETS, BaseSearchBackend, Hit, SearchResults
+from .base import FACETS, BaseSearchBackend, Hit, SearchResults, batches
 
 _FACET_COLUMNS = {
     "procedure_field": "procedure_field",
@@ -130,6 +130,16 @@ class SearchBackend(BaseSearchBackend):
         with transaction.atomic():
             _Vendor().clear()
             PrecedentEntry.objects.all().delete()
+
+    def rebuild(self, documents, *, batch_size=500, progress=lambda done: None) -> int:
+        # One transaction: other connections keep searching the old index until it commits.
+        done = 0
+        with transaction.atomic():
+            self.reset_index()
+            for batch in batches(documents, batch_size):
+                done += self.index(batch)
+                progress(done)
+        return done
 
     def _where(self, filters: dict, include_open: bool) -> tuple[list[str], list]:
         clauses, params = [], []

@@ -8,8 +8,6 @@ from search.backends import get_search_backend
 from search.importer import historical_documents
 from search.models import HistoricalPrecedent
 
-BATCH = 500
-
 
 class Command(BaseCommand):
     help = (
@@ -18,18 +16,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        backend = get_search_backend()
-        backend.reset_index()
         cases = Case.objects.order_by("pk")
-        total, done = cases.count() + HistoricalPrecedent.objects.count(), 0
-        batch = []
-        for document in chain(precedent_documents(cases), historical_documents()):
-            batch.append(document)
-            if len(batch) == BATCH:
-                done += backend.index(batch)
-                batch = []
-                self._progress(done, total)
-        done += backend.index(batch)
+        total = cases.count() + HistoricalPrecedent.objects.count()
+        done = get_search_backend().rebuild(
+            chain(precedent_documents(cases), historical_documents()),
+            progress=lambda done: self._progress(done, total),
+        )
         self._progress(done, total)
         self.stdout.write(f"\n{done} 件を索引に登録しました。")
 

@@ -3,8 +3,15 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.models import Case
 from search.backends import get_search_backend
-from search.models import PrecedentEntry
+
+
+def _key(label: str) -> str:
+    """The index key of a case's reference number, else of a historical case's external id
+    (not read from any one backend's tables, so it works with every backend)."""
+    case_pk = Case.objects.filter(reference=label).values_list("pk", flat=True).first()
+    return f"case:{case_pk}" if case_pk is not None else f"import:{label}"
 
 
 def _plain(snippet: str) -> str:
@@ -26,10 +33,9 @@ class Command(BaseCommand):
     def handle(self, *args, query, similar_to, as_json, include_open, limit, **options):
         backend = get_search_backend()
         if similar_to:
-            entry = PrecedentEntry.objects.filter(label=similar_to).first()
-            if entry is None:
-                raise CommandError(f"No indexed case with reference {similar_to!r}")
-            hits = backend.similar(entry.key, limit=limit, include_open=include_open)
+            hits = backend.similar(_key(similar_to), limit=limit, include_open=include_open)
+            if not hits:
+                raise CommandError(f"No similar indexed case for {similar_to!r}")
         elif query:
             hits = backend.search(query, per_page=limit, include_open=include_open).hits
         else:
