@@ -78,3 +78,18 @@ class HistoricalPrecedent(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class TermStat(models.Model):
+    """How many indexed cases contain each analysed term (the database backend keeps it in step).
+
+    Searching reads it to tell telling words from words most narratives share (患者, 説明), so
+    that a search is relaxed by dropping the commonest words first and never scans most of the
+    index for them.
+    """
+
+    term = models.CharField(max_length=255, primary_key=True)
+    documents = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.documents})"

@@ -55,35 +55,41 @@ class SynonymSet:
 
         return cls.from_groups(list(SynonymGroup.objects.all()))
 
-    def _find(self, text: str) -> tuple[str, list[tuple[str, ...]]]:
-        """The text with every known variant blanked out, and the group chain of each found.
-
-        Longest variants first, so ボツリヌストキシン注射 wins over ボツリヌス.
-        """
+    def _find(self, text: str) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
+        """The text with every known variant blanked out, and each variant found with its
+        group chain. Longest variants first, so ボツリヌストキシン注射 wins over ボツリヌス."""
         found = []
         for variant, chain in self.variants:
             if variant in text:
                 text = text.replace(variant, " ")
-                found.append(chain)
+                found.append((variant, chain))
         return text, found
 
     def analyse_document(self, text: str) -> str:
         """Analysed words of the document plus the tokens of the synonym groups it mentions,
         and of their broader groups."""
         normalised = _normalise(text)
-        _, chains = self._find(normalised)
-        group_tokens = [token for chain in chains for token in chain]
+        _, found = self._find(normalised)
+        group_tokens = [token for _, chain in found for token in chain]
         return " ".join(dict.fromkeys([*tokens(normalised), *group_tokens]))
 
     def analyse_query(self, query: str) -> str:
         """The query's words, with each known name replaced by its own group's token."""
-        remainder, chains = self._find(_normalise(query))
-        return " ".join(dict.fromkeys([*tokens(remainder), *(chain[0] for chain in chains)]))
+        return " ".join(self.query_words(query))
+
+    def query_words(self, query: str) -> dict[str, str]:
+        """{term: the words of the query it stands for}: each analysed word for itself, each
+        known name as its group's token, so a message can name the words as typed."""
+        remainder, found = self._find(_normalise(query))
+        words = {token: token for token in tokens(remainder)}
+        for variant, chain in found:
+            words.setdefault(chain[0], variant)
+        return words
 
     def highlight_words(self, query: str) -> list[str]:
         """Words to mark in a snippet: the query's own words and every name of its groups."""
         normalised = _normalise(query)
-        _, chains = self._find(normalised)
-        own = {chain[0] for chain in chains}
+        _, found = self._find(normalised)
+        own = {chain[0] for _, chain in found}
         names = [variant for variant, chain in self.variants if chain[0] in own]
         return [*normalised.split(), *tokens(normalised), *names]

@@ -44,6 +44,12 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # False: no case has every word of the query; the results have some of them.
     matched_all: bool = True
+    # Words of the query that results may lack (the search was relaxed to find enough cases);
+    # any_word: results have at least one of the words, not all the others.
+    optional_words: tuple[str, ...] = ()
+    any_word: bool = False
+    # Words of the query that no indexed case has (left out of the search).
+    unknown_words: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:

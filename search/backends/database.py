@@ -1,8 +1,10 @@
 """The embedded backend: full text in the project's own database, no server needed.
 
-SQLite: an FTS5 table keyed by the entry id, ranked by bm25. PostgreSQL: a stored
-to_tsvector('simple', terms) column with a GIN index, ranked by ts_rank_cd. Both index the analyser's space-separated
-tokens, so Japanese words and synonym groups match whole.
+Matching follows how a reviewer reads results: cases with every word of the query first. When
+fewer than a page of cases have every word, the search is relaxed step by step, dropping the
+commonest word first (how common: search_termstat, kept in step with the index), and at last
+to any of the words that are not common. So a long sentence never scans most of the index for
+words that most narratives share (患者, 説明), and the page says which words were left out.
 """
 
 from collections import Counter
@@ -13,9 +15,10 @@ from django.db import connection, transaction
 from .. import similarity
 from ..documents import PrecedentDocument
 from ..highlight import snippet
-from ..models import PrecedentEntry
+from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
 from .base import FACETS, BaseSearchBackend, Hit, SearchResults, batches
+from .sql import Dialect, Match, count_terms
 
 _FACET_COLUMNS = {
     "procedure_field": "procedure_field",
@@ -25,6 +28,16 @@ _FACET_COLUMNS = {
     "year": "claim_year",
 }
 _ORDER = {"newest": "e.claim_date DESC", "oldest": "e.claim_date ASC"}
+# More words than this add nothing and nest too deeply in the SQL.
+MAX_QUERY_TERMS = 32
+# Fewer cases than this with every word (a page, as a reviewer reads): relax the search.
+ENOUGH = 10
+# A word in more than this share of the cases tells little; "any word" leaves it out...
+COMMON_SHARE = 0.2
+# ...once it is in this many: scanning fewer cases costs a few milliseconds, not worth a word.
+COMMON_MIN_CASES = 1000
+# TermStat's row for the number of indexed cases (no analysed term is empty).
+_ALL_CASES = ""
 
 
 def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
@@ -45,52 +58,24 @@ def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
     )
 
 
-class _Vendor:
-    """The full-text SQL of one database: how to match, rank and keep the index."""
+def _term_changes(added: Iterable[str], removed: Iterable[str]) -> Counter:
+    """Per-term case counts to add: +1 for every entry's terms written, -1 for those replaced."""
+    changes = Counter()
+    for terms in added:
+        changes.update([*terms.split(), _ALL_CASES])
+    for terms in removed:
+        changes.subtract([*terms.split(), _ALL_CASES])
+    return changes
 
-    def __init__(self):
-        self.sqlite = connection.vendor == "sqlite"
 
-    def match(self, terms: list[str], *, any_term: bool) -> tuple[str, str, list]:
-        """(join clause, score expression where higher is better, params)."""
-        if self.sqlite:
-            quoted = [f'"{t.replace(chr(34), chr(34) * 2)}"' for t in terms]
-            expression = (" OR " if any_term else " ").join(quoted)
-            return (
-                "JOIN search_precedent_fts f ON f.rowid = e.id AND search_precedent_fts MATCH %s",
-                "-bm25(search_precedent_fts)",
-                [expression],
-            )
-        quoted = ["'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms]
-        expression = (" | " if any_term else " & ").join(quoted)
-        return (
-            "CROSS JOIN to_tsquery('simple', %s) q",
-            "ts_rank_cd(e.tsv, q)",
-            [expression],
-        )
-
-    def where_match(self) -> str:
-        return "" if self.sqlite else "e.tsv @@ q"
-
-    def write(self, entries: list[PrecedentEntry]) -> None:
-        if self.sqlite:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT OR REPLACE INTO search_precedent_fts(rowid, terms) VALUES (%s, %s)",
-                    [(entry.pk, entry.terms) for entry in entries],
-                )
-
-    def remove(self, ids: list[int]) -> None:
-        if self.sqlite and ids:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "DELETE FROM search_precedent_fts WHERE rowid = %s", [(i,) for i in ids]
-                )
-
-    def clear(self) -> None:
-        if self.sqlite:
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM search_precedent_fts")
+def _levels(terms: list[str], common: set[str]) -> list[Match]:
+    """From strictest to loosest: every word; then without the commonest words, one at a time;
+    then any word that is not common. `terms` are rarest first."""
+    levels = [Match(tuple(terms[:k]), False, tuple(terms)) for k in range(len(terms), 0, -1)]
+    uncommon = tuple(t for t in terms if t not in common)
+    if len(uncommon) > 1:
+        levels.append(Match(uncommon, True, tuple(terms)))
+    return levels
 
 
 class SearchBackend(BaseSearchBackend):
@@ -98,13 +83,14 @@ class SearchBackend(BaseSearchBackend):
         synonyms = SynonymSet.load()
         entries = [_entry(document, synonyms) for document in documents]
         with transaction.atomic():
-            existing = dict(
-                PrecedentEntry.objects.filter(key__in=[e.key for e in entries]).values_list(
-                    "key", "pk"
-                )
-            )
+            existing = {
+                key: (pk, terms)
+                for key, pk, terms in PrecedentEntry.objects.filter(
+                    key__in=[e.key for e in entries]
+                ).values_list("key", "pk", "terms")
+            }
             for entry in entries:
-                entry.pk = existing.get(entry.key)
+                entry.pk = existing.get(entry.key, (None,))[0]
             updates = [e for e in entries if e.pk]
             PrecedentEntry.objects.bulk_update(
                 updates,
@@ -114,22 +100,28 @@ class SearchBackend(BaseSearchBackend):
             created = PrecedentEntry.objects.bulk_create(
                 [e for e in entries if not e.pk], batch_size=500
             )
-            if connection.vendor == "sqlite" and any(e.pk is None for e in created):
-                # SQLite returns ids from bulk_create; other databases do too, but be sure.
+            if any(e.pk is None for e in created):
+                # Every supported database returns the ids; be sure before writing the index.
                 created = list(PrecedentEntry.objects.filter(key__in=[e.key for e in created]))
-            _Vendor().write(updates + list(created))
+            Dialect().write(updates + list(created))
+            count_terms(
+                _term_changes((e.terms for e in entries), (terms for _, terms in existing.values()))
+            )
         return len(entries)
 
     def delete(self, keys: Iterable[str]) -> None:
         entries = PrecedentEntry.objects.filter(key__in=list(keys))
         with transaction.atomic():
-            _Vendor().remove(list(entries.values_list("pk", flat=True)))
+            rows = list(entries.values_list("pk", "terms"))
+            Dialect().remove([pk for pk, _ in rows])
+            count_terms(_term_changes((), (terms for _, terms in rows)))
             entries.delete()
 
     def reset_index(self) -> None:
         with transaction.atomic():
-            _Vendor().clear()
+            Dialect().clear()
             PrecedentEntry.objects.all().delete()
+            TermStat.objects.all().delete()
 
     def rebuild(self, documents, *, batch_size=500, progress=lambda done: None) -> int:
         # One transaction: other connections keep searching the old index until it commits.
@@ -140,6 +132,8 @@ class SearchBackend(BaseSearchBackend):
                 done += self.index(batch)
                 progress(done)
         return done
+
+    # --- reading ------------------------------------------------------------------------------
 
     def _where(self, filters: dict, include_open: bool) -> tuple[list[str], list]:
         clauses, params = [], []
@@ -157,31 +151,59 @@ class SearchBackend(BaseSearchBackend):
             params.append(False)
         return clauses, params
 
-    def _query(self, terms, filters, include_open, *, any_term=False):
-        """(FROM…WHERE SQL, params, score expression) for the matching entries."""
-        vendor = _Vendor()
-        join, score, match_params = vendor.match(terms, any_term=any_term)
-        clauses, params = self._where(filters, include_open)
-        if vendor.where_match():
-            clauses.insert(0, vendor.where_match())
-        where = " AND ".join(clauses) or "1=1"
-        return f"FROM search_precedententry e {join} WHERE {where}", match_params + params, score
+    @staticmethod
+    def _body(match: Match, where: tuple[list[str], list]) -> tuple[str, list, str]:
+        """(FROM…WHERE SQL, params, score expression) for the entries `match` finds."""
+        join, condition, score, match_params = Dialect().match(match)
+        clauses = ([condition] if condition else []) + where[0]
+        sql = f"FROM search_precedententry e {join} WHERE {' AND '.join(clauses) or '1=1'}"
+        return sql, match_params + where[1], score
+
+    @staticmethod
+    def _by_rarity(terms: list[str], min_cases: int = 1) -> tuple[list[str], list[str], set[str]]:
+        """(terms in at least `min_cases` cases, rarest first; terms no case has; common terms)."""
+        counts = dict(TermStat.objects.filter(term__in=[*terms, _ALL_CASES]).values_list())
+        cases = counts.pop(_ALL_CASES, 0)
+        known = sorted((t for t in terms if counts.get(t, 0) >= min_cases), key=counts.get)
+        common = {t for t in known if counts[t] > max(COMMON_SHARE * cases, COMMON_MIN_CASES)}
+        return known, [t for t in terms if not counts.get(t)], common
+
+    def _choose(self, cursor, levels: list[Match], where, enough: int) -> tuple[Match, bool]:
+        """The strictest level with at least `enough` cases (else the loosest), and whether
+        any case has every word."""
+        matched_all = False
+        for level in levels:
+            body, params, _ = self._body(level, where)
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {body} LIMIT %s) x", [*params, enough])
+            found = cursor.fetchone()[0]
+            matched_all = matched_all or (level is levels[0] and found > 0)
+            if found >= enough:
+                return level, matched_all
+        return levels[-1], matched_all
 
     def search(
         self, query, *, filters=None, page=1, per_page=10, sort="relevance", include_open=False
     ) -> SearchResults:
         synonyms = SynonymSet.load()
-        terms = synonyms.analyse_query(query).split()[:32]
-        if not terms:
-            return SearchResults(hits=[], total=0, page=1, per_page=per_page)
+        words = synonyms.query_words(query)
+        terms, unknown, common = self._by_rarity(list(words)[:MAX_QUERY_TERMS])
         page = max(int(page), 1)
+        empty = SearchResults(
+            hits=[], total=0, page=1, per_page=per_page, matched_all=False,
+            unknown_words=tuple(words[t] for t in unknown),
+        )  # fmt: skip
+        if not terms:
+            return empty
+        where = self._where(filters, include_open)
+        levels = _levels(terms, common)
         wanted = page * per_page
+        order = _ORDER.get(sort, "score DESC")
         with connection.cursor() as cursor:
-            # Cases with every word come first, then cases with some of them, best first.
+            level, matched_all = self._choose(cursor, levels, where, ENOUGH)
+            # Cases with every word come first, then the rest of the chosen level.
             ranked, seen = [], set()
-            for any_term in (False, True):
-                body, params, score = self._query(terms, filters, include_open, any_term=any_term)
-                order = _ORDER.get(sort, "score DESC")
+            for match in dict.fromkeys([levels[0], level] if matched_all else [level]):
+                body, params, score = self._body(match, where)
                 cursor.execute(
                     f"SELECT e.id, {score} AS score {body} ORDER BY {order}, e.id LIMIT %s",
                     [*params, wanted + len(seen)],
@@ -189,20 +211,23 @@ class SearchBackend(BaseSearchBackend):
                 for pk, score_value in cursor.fetchall():
                     if pk not in seen:
                         seen.add(pk)
-                        ranked.append((pk, score_value, not any_term))
-            total, facets = self._count_and_facets(cursor, body, params)
-        matched_all = bool(ranked) and ranked[0][2]
+                        ranked.append((pk, score_value))
+            total, facets = self._count_and_facets(cursor, *self._body(level, where)[:2])
+        if not total:
+            return empty
         ranked = ranked[(page - 1) * per_page : wanted]
-        words = synonyms.highlight_words(query)
-        entries = PrecedentEntry.objects.in_bulk([pk for pk, _, _ in ranked])
-        hits = [self._hit(entries[pk], score_value, words) for pk, score_value, _ in ranked]
+        marks = synonyms.highlight_words(query)
+        entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
         return SearchResults(
-            hits=hits,
+            hits=[self._hit(entries[pk], score_value, marks) for pk, score_value in ranked],
             total=total,
             page=page,
             per_page=per_page,
             facets=facets,
             matched_all=matched_all,
+            optional_words=tuple(words[t] for t in terms if t not in level.required),
+            any_word=level.any_of,
+            unknown_words=empty.unknown_words,
         )
 
     def _count_and_facets(self, cursor, body, params) -> tuple[int, dict]:
@@ -243,14 +268,18 @@ class SearchBackend(BaseSearchBackend):
         if source is None:
             return []
         chosen = similarity.query_terms(source.terms)
-        if not chosen:
+        # A word only this case has cannot find another.
+        terms, _, common = self._by_rarity(chosen, min_cases=2)
+        if not terms:
             return []
-        body, params, score = self._query(chosen, {}, include_open, any_term=True)
+        clauses, params = self._where({}, include_open)
+        where = ([*clauses, "e.key <> %s"], [*params, key])
         with connection.cursor() as cursor:
+            level, _ = self._choose(cursor, _levels(terms, common), where, similarity.CANDIDATES)
+            body, params, score = self._body(level, where)
             cursor.execute(
-                f"SELECT e.id, {score} AS score {body} AND e.key <> %s "
-                f"ORDER BY score DESC, e.id LIMIT %s",
-                [*params, key, similarity.CANDIDATES],
+                f"SELECT e.id, {score} AS score {body} ORDER BY score DESC, e.id LIMIT %s",
+                [*params, similarity.CANDIDATES],
             )
             scores = dict(cursor.fetchall())
         entries = PrecedentEntry.objects.in_bulk(list(scores))

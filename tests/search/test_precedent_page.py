@@ -92,3 +92,16 @@ def test_odd_input_never_fails(client, reviewer, indexed):
         {"q": "腫れ", "sort": "DROP TABLE"},
     ):
         assert _get(client, reviewer, **params)[0].status_code == 200
+
+
+def test_the_page_says_which_words_the_results_may_lack(client, reviewer, indexed, monkeypatch):
+    _, html = _get(client, reviewer, q="ボトックス 脂肪吸引 ｘｙｚ")
+    assert sorted(_labels(html)) == ["P1", "P6"]
+    assert "「xyz」を含む事例はないため、この語を除いて検索しました。" in html
+    assert "すべての語を含む事例がないため、いずれかの語を含む事例を表示しています。" in html
+    from search.backends import database
+
+    monkeypatch.setattr(database, "COMMON_MIN_CASES", 0)  # as in a large index
+    _, html = _get(client, reviewer, q="ヒアルロン酸 しこり")
+    assert _labels(html) == ["P5"]
+    assert "「ヒアルロン酸」を含まない事例も表示しています。" in html

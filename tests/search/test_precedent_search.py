@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from search.backends import get_search_backend
+from search.backends import database, get_search_backend
 from search.documents import PrecedentDocument
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +79,28 @@ def test_any_name_finds_the_case(backend, query, expected):
 def test_cases_with_every_word_come_first_then_those_with_some(backend):
     results = backend.search("ヒアルロン酸 しこり")
     assert _labels(results)[0] == "P5"  # the only one with both
-    assert "P2" in _labels(results) and results.matched_all
+    assert "P2" in _labels(results) and results.matched_all and results.any_word
+
+
+def test_in_a_large_index_the_commonest_word_is_dropped_first(backend, monkeypatch):
+    # As if the index were large enough for ヒアルロン酸 (three of seven cases) to be common.
+    monkeypatch.setattr(database, "COMMON_MIN_CASES", 0)
+    results = backend.search("ヒアルロン酸 しこり")
+    assert _labels(results) == ["P5"] and results.matched_all
+    assert results.optional_words == ("ヒアルロン酸",) and not results.any_word
+
+
+def test_no_case_with_every_word_falls_back_to_any_word(backend):
     partial = backend.search("ボトックス 脂肪吸引")
-    assert not partial.matched_all and sorted(_labels(partial)) == ["P1", "P6"]
+    assert not partial.matched_all and partial.any_word
+    assert sorted(_labels(partial)) == ["P1", "P6"]
+
+
+def test_words_no_case_has_are_left_out_and_named(backend):
+    results = backend.search("ボトックス ｘｙｚ")
+    assert _labels(results) == ["P1"] and results.unknown_words == ("xyz",)
+    nothing = backend.search("ｘｙｚ")
+    assert nothing.total == 0 and nothing.unknown_words == ("xyz",)
 
 
 def test_open_cases_are_for_staff_and_marked(backend):
@@ -140,3 +159,18 @@ def test_the_command_prints_the_same_results(backend, capsys):
     assert out.startswith("P1\t") and "眼瞼下垂" in out
     call_command("search_precedents", "--similar-to", "P5", "--json")
     assert '"label": "P2"' in capsys.readouterr().out
+
+
+def test_word_counts_follow_indexing_reindexing_and_deletion(backend):
+    """The counts that tell common words from telling ones stay equal to a fresh count."""
+    from collections import Counter
+
+    from search.models import PrecedentEntry, TermStat
+
+    backend.index([_doc("P4", "レーザー脱毛", "照射部位に水疱ができた。", outcome="resolved")])
+    backend.delete(["import:P6"])
+    recount = Counter(t for terms in PrecedentEntry.objects.values_list("terms", flat=True)
+                      for t in terms.split())  # fmt: skip
+    stats = dict(TermStat.objects.exclude(term="").values_list())
+    assert stats == dict(recount)
+    assert TermStat.objects.get(term="").documents == PrecedentEntry.objects.count() == 6
