@@ -227,21 +227,20 @@ def make_query(rng: random.Random) -> tuple[str, dict | None, str]:
 
 
 def _classify(sql: str, params) -> str:
+    # Rows are fetched after execute() returns, so fetching large results counts as Python.
     flat = " ".join(sql.split())
-    text_params = [p for p in (params or ()) if isinstance(p, str)]
-    any_term = any(" OR " in p or " | " in p for p in text_params)
     if "search_synonymgroup" in flat:
         return "load synonyms"
-    if "GROUP BY e." in flat:
-        return "facet " + flat.split("GROUP BY e.")[1].split()[0]
-    if flat.startswith("SELECT COUNT(*) FROM search_precedententry e"):
-        return "COUNT(*) (any word)"
-    if flat.startswith("SELECT e.complaint_codes"):
-        return "facet complaint codes"
+    if "search_termstat" in flat:
+        return "word frequencies"
+    if flat.startswith("SELECT COUNT(*) FROM (SELECT 1"):
+        return "relaxation probes (LIMIT)"
     if "AS score" in flat and "e.key <>" in flat:
         return "similar: candidates"
     if "AS score" in flat:
-        return "ranked, any word (OR)" if any_term else "ranked, every word (AND)"
+        return "ranked page"
+    if flat.startswith("SELECT e.procedure_field"):
+        return "count and facets"
     if '"search_precedententry"."key" = ' in flat or '"key" =' in flat:
         return "similar: source entry"
     if "search_precedententry" in flat:

@@ -10,12 +10,16 @@ from .choices import OPEN_STATES
 from .models import Case, PatientInfo
 
 
+def precedent_key(case_pk: int) -> str:
+    return f"case:{case_pk}"
+
+
 def precedent_document(case: Case) -> PrecedentDocument:
     patient = PatientInfo.objects.filter(case=case).values_list("name", "name_kana").first()
     text = f"{case.narrative}\n{case.patient_demands}"
     payout = case.assessment.total if case.has_assessment() else None
     return PrecedentDocument(
-        key=f"case:{case.pk}",
+        key=precedent_key(case.pk),
         label=case.reference,
         claim_date=case.claim_date,
         procedure_field=case.procedure.field,

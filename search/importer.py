@@ -297,9 +297,13 @@ def precedents_import(*, path, encoding: str = "auto", dry_run: bool = False) ->
     return report
 
 
+def precedent_key(external_id: str) -> str:
+    return f"import:{external_id}"
+
+
 def precedent_document_for(historical: HistoricalPrecedent) -> PrecedentDocument:
     return PrecedentDocument(
-        key=f"import:{historical.external_id}",
+        key=precedent_key(historical.external_id),
         label=historical.external_id,
         claim_date=historical.claim_date,
         procedure_field=historical.procedure.field,

@@ -12,6 +12,7 @@ from search.backends import get_search_backend
 
 from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
 from ..models import Case
+from ..precedents import precedent_key
 from ..selectors import (
     case_service_level,
     case_transitions_for,
@@ -95,7 +96,7 @@ class CaseWorkspaceView(InspectView):
             message_form=StaffMessageForm(),
             attachments=case.attachments.all(),
             attachment_form=AttachmentForm(),
-            similar_cases=get_search_backend().similar(f"case:{case.pk}", limit=5),
+            similar_cases=get_search_backend().similar(precedent_key(case.pk), limit=5),
         )
         return context
 

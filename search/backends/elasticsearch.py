@@ -78,8 +78,8 @@ _FIELDS = {
     "year": "claim_year",
 }
 _DATE_ORDER = {"newest": "desc", "oldest": "asc"}
-# The score a case with every word gets on top of its BM25 score. A BM25 score is below the sum
-# of its words' idf (< 14 each for a million cases, at most 32 words), so those cases come first.
+# Added to the BM25 score of a case with every word, so that those come first: Lucene's BM25
+# gives a word less than its idf (< 14 with a million cases), and a query has at most 32 words.
 EVERY_WORD = 1000
 # Facets list every value, as the database backend's do.
 FACET_SIZE = 500
@@ -183,13 +183,13 @@ class SearchBackend(BaseSearchBackend):
         return self._write(self.alias, documents, refresh=self.refresh, require_alias=True)
 
     def delete(self, keys: Iterable[str]) -> None:
-        # 404: the key is not indexed, or nothing is yet; either way it is gone.
+        # 404: the key is not indexed, or nothing is yet (a delete creates no index); either
+        # way it is gone.
         bulk(
             self.client,
             ({"_op_type": "delete", "_id": key} for key in keys),
             index=self.alias,
             refresh=self.refresh,
-            require_alias=True,
             ignore_status=404,
         )
 

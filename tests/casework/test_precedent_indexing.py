@@ -77,3 +77,16 @@ def test_the_case_page_shows_similar_past_cases_with_the_reason(
     html = client.get(f"/admin/cases/{new.pk}/").content.decode()
     panel = html.split("類似の過去事例", 1)[1].split("経緯と患者さんの要求", 1)[0]
     assert past.reference in panel and "同じ施術" in panel
+
+
+def test_a_deleted_case_leaves_the_index(indexed, django_capture_on_commit_callbacks):
+    from casework.models import CaseTransition
+
+    case = indexed()
+    backend = get_search_backend()
+    assert backend.search("左右差", include_open=True).hits
+    with django_capture_on_commit_callbacks(execute=True):
+        # The audit trail protects a case; only a deliberate purge (trail first) deletes one.
+        CaseTransition.objects.filter(case=case)._raw_delete(CaseTransition.objects.db)
+        case.delete()
+    assert backend.search("左右差", include_open=True).hits == []

@@ -146,3 +146,11 @@ def test_closed_before_claim_and_unreadable_json_are_errors(tmp_path):
     report = precedents_import(path=path)
     assert report.created == 1 and report.failed == 2
     assert [(i.line, i.field) for i in report.errors] == [(2, "closed_on"), (3, "行全体")]
+
+
+def test_a_deleted_historical_case_leaves_the_index(tmp_path, django_capture_on_commit_callbacks):
+    _import(_write(tmp_path, "office.csv", OFFICE_CSV, "utf-8"))
+    assert "H-1" in _labels("しこり")
+    with django_capture_on_commit_callbacks(execute=True):
+        HistoricalPrecedent.objects.get(external_id="H-1").delete()
+    assert "H-1" not in _labels("しこり")

@@ -4,7 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from .integrations import cache_settings, database_settings, email_settings
+from .integrations import cache_settings, database_settings, email_settings, search_settings
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -90,6 +90,8 @@ DATABASES = database_settings(
     os.environ.get("DATABASE_URL"), default_sqlite=BASE_DIR / "db.sqlite3"
 )
 CACHES = cache_settings(os.environ.get("REDIS_URL"))
+# Precedent search (search.backends): the database backend unless ELASTICSEARCH_URL is set.
+PRECEDENT_SEARCH = search_settings(os.environ.get("ELASTICSEARCH_URL"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login: axes refuses locked-out attempts first; then email address (members) or username (staff).

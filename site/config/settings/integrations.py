@@ -35,6 +35,14 @@ def cache_settings(redis_url: str | None) -> dict:
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
+def search_settings(elasticsearch_url: str | None) -> dict:
+    """The precedent search on Elasticsearch when ELASTICSEARCH_URL is set; otherwise in the
+    project's own database (search.backends.database), which needs no server."""
+    if elasticsearch_url:
+        return {"default": {"BACKEND": "search.backends.elasticsearch", "URL": elasticsearch_url}}
+    return {"default": {"BACKEND": "search.backends.database"}}
+
+
 def email_settings(env) -> dict:
     """SMTP when EMAIL_HOST is set; the console backend otherwise (development)."""
     settings = {

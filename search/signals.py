@@ -1,0 +1,18 @@
+"""Deleting a case or an imported precedent removes it from the precedent index."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from .backends import get_search_backend
+
+
+def unindex_on_delete(key_of: Callable) -> Callable:
+    """A post_delete receiver that removes the deleted object's document once the deletion
+    commits (a rolled-back deletion leaves the index as it was)."""
+
+    def receiver(sender, instance, **kwargs):
+        key = key_of(instance)
+        transaction.on_commit(lambda: get_search_backend().delete([key]))
+
+    return receiver
