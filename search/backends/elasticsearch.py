@@ -228,7 +228,7 @@ class SearchBackend(BaseSearchBackend):
         synonyms = SynonymSet.load()
         terms = synonyms.analyse_query(query).split()[:32]
         if not terms:
-            return SearchResults(hits=[], total=0, page=1, per_page=per_page)
+            return SearchResults(hits=[], total=0, page=1, per_page=per_page, matched_all=False)
         page = max(int(page), 1)
         every = Q("match", terms={"query": " ".join(terms), "operator": "and"})
         some = Q("match", terms={"query": " ".join(terms), "operator": "or"})
@@ -258,16 +258,18 @@ class SearchBackend(BaseSearchBackend):
             response = search.execute()
         words = synonyms.highlight_words(query)
         aggregations = response.aggregations
+        total, every_word = response.hits.total.value, aggregations.every_word.doc_count
         return SearchResults(
             hits=[_hit(doc, doc.meta.score, words) for doc in response],
-            total=response.hits.total.value,
+            total=total,
             page=page,
             per_page=per_page,
             facets={
                 name: [(str(b.key), b.doc_count) for b in aggregations[name].buckets]
                 for name in FACETS
             },
-            matched_all=aggregations.every_word.doc_count > 0,
+            matched_all=every_word > 0,
+            any_word=total > every_word,  # some results lack some of the words
         )
 
     def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:

@@ -370,20 +370,29 @@ def test_the_response_becomes_search_results(backend, server):
     assert second.payout_yen == 6_000_000 and second.outcome == "liable"
     assert "&lt;血流障害&gt;" in second.snippet  # escaped by search.highlight
     assert results.total == 2 and results.page == 2 and results.pages == 2
-    assert results.matched_all
+    assert results.matched_all and results.any_word  # one of the two has every word
     assert results.facets["year"] == [("2023", 1), ("2024", 1)]  # strings, as the database's
     assert results.facets["complaint_type"] == [("complication", 2), ("repeated_contact", 1)]
     assert set(results.facets) == set(FACETS)
 
 
 def test_no_case_with_every_word(backend, server):
-    server.answer("POST", f"/{ALIAS}/_search", _response([], every_word=0))
-    assert not backend.search("ボトックス 脂肪吸引").matched_all
+    p1 = _source("P1", "ボツリヌストキシン注射", "眉間への注射後に眼瞼下垂が生じた。")
+    server.answer("POST", f"/{ALIAS}/_search", _response([(1.2, p1)], every_word=0))
+    results = backend.search("ボトックス 脂肪吸引")
+    assert not results.matched_all and results.any_word
+
+
+def test_every_case_with_every_word(backend, server):
+    p1 = _source("P1", "ボツリヌストキシン注射", "眉間への注射後に眼瞼下垂が生じた。")
+    server.answer("POST", f"/{ALIAS}/_search", _response([(1001.2, p1)], every_word=1))
+    results = backend.search("ボトックス")
+    assert results.matched_all and not results.any_word
 
 
 def test_a_query_without_words_asks_nothing(backend, server):
     results = backend.search("　")
-    assert results.hits == [] and results.total == 0
+    assert results.hits == [] and results.total == 0 and not results.matched_all
     assert server.requests == []
 
 
