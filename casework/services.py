@@ -12,7 +12,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from search.backends import get_search_backend
+from search.backends import update_index
 
 from . import rules
 from .choices import ComplaintType
@@ -113,7 +113,7 @@ def _email_member(case: Case, *, subject: str, template: str, **context) -> None
 
 def precedent_index(*, case: Case) -> None:
     """Put the case's current state into the precedent index (after commit, never before)."""
-    get_search_backend().index([precedent_document(case)])
+    update_index(documents=[precedent_document(case)])
 
 
 def _notify_state_change(case: Case, transition: CaseTransition) -> None:

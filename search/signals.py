@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from .backends import get_search_backend
+from .backends import update_index
 
 
 def unindex_on_delete(key_of: Callable) -> Callable:
@@ -13,6 +13,6 @@ def unindex_on_delete(key_of: Callable) -> Callable:
 
     def receiver(sender, instance, **kwargs):
         key = key_of(instance)
-        transaction.on_commit(lambda: get_search_backend().delete([key]))
+        transaction.on_commit(lambda: update_index(delete=[key]))
 
     return receiver

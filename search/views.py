@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from .backends import get_search_backend
-from .backends.base import FILTERS, SORTS
+from .backends.base import FILTERS, SORTS, SearchUnavailable
 from .facets import (
     facet_label,
     precedent_active_filters,
@@ -49,19 +49,21 @@ class PrecedentSearchView(WagtailAdminTemplateMixin, TemplateView):
         page = params.get("page", "1")
         page = int(page) if page.isdigit() else 1
         include_open = self.request.user.has_perm("casework.handle_case")
-        results = (
-            get_search_backend().search(
-                query,
-                filters=filters,
-                page=page,
-                per_page=self.per_page,
-                sort=sort,
-                include_open=include_open,
-            )
-            if query
-            else None
-        )
+        results, unavailable = None, False
+        if query:
+            try:
+                results = get_search_backend().search(
+                    query,
+                    filters=filters,
+                    page=page,
+                    per_page=self.per_page,
+                    sort=sort,
+                    include_open=include_open,
+                )
+            except SearchUnavailable:
+                unavailable = True  # logged by the backend; the form keeps the query
         context.update(
+            unavailable=unavailable,
             query=query,
             filters=filters,
             sort=sort,

@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransition
 from wagtail.admin.views.generic import IndexView, InspectView
 
 from search.backends import get_search_backend
+from search.backends.base import SearchUnavailable
 
 from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
 from ..models import Case
@@ -96,9 +97,18 @@ class CaseWorkspaceView(InspectView):
             message_form=StaffMessageForm(),
             attachments=case.attachments.all(),
             attachment_form=AttachmentForm(),
-            similar_cases=get_search_backend().similar(precedent_key(case.pk), limit=5),
+            similar_cases=_similar_cases(case),
         )
         return context
+
+
+def _similar_cases(case) -> list | None:
+    """The five most similar past cases; None when search is unavailable (the page says so and
+    shows everything else)."""
+    try:
+        return get_search_backend().similar(precedent_key(case.pk), limit=5)
+    except SearchUnavailable:
+        return None
 
 
 @require_POST

@@ -13,6 +13,11 @@ FACETS = ("procedure_field", "procedure", "complaint_type", "outcome", "payout_b
 SORTS = ("relevance", "newest", "oldest")
 
 
+class SearchUnavailable(Exception):
+    """The backend could not be reached or refused a request. Pages say so and show the rest;
+    a change already saved stays saved, and rebuild_precedent_index brings the index back."""
+
+
 def batches(items: Iterable, size: int) -> Iterable[list]:
     """`items` in lists of `size` (itertools.batched needs Python 3.12)."""
     iterator = iter(items)

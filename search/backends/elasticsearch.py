@@ -35,7 +35,7 @@ from .. import similarity
 from ..documents import PrecedentDocument
 from ..highlight import snippet
 from ..synonyms import SynonymSet
-from .base import FACETS, BaseSearchBackend, Hit, SearchResults, batches
+from .base import FACETS, BaseSearchBackend, Hit, SearchResults, SearchUnavailable, batches
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class SearchBackend(BaseSearchBackend):
             yield
         except (ApiError, TransportError) as error:
             logger.error("Elasticsearch %s on %r failed: %s", action, self.alias, error)
-            raise
+            raise SearchUnavailable(f"Elasticsearch {action} failed") from error
 
     def _search(self) -> Search:
         return Search(using=self.client, index=self.alias, doc_type=[Precedent])
@@ -177,21 +177,23 @@ class SearchBackend(BaseSearchBackend):
         return written
 
     def index(self, documents: Iterable[PrecedentDocument]) -> int:
-        if not self.client.indices.exists_alias(name=self.alias):
-            self._create_index(aliased=True)
-        # require_alias: a write never auto-creates a plain index under the alias's name.
-        return self._write(self.alias, documents, refresh=self.refresh, require_alias=True)
+        with self._reported("index"):
+            if not self.client.indices.exists_alias(name=self.alias):
+                self._create_index(aliased=True)
+            # require_alias: a write never auto-creates a plain index under the alias's name.
+            return self._write(self.alias, documents, refresh=self.refresh, require_alias=True)
 
     def delete(self, keys: Iterable[str]) -> None:
         # 404: the key is not indexed, or nothing is yet (a delete creates no index); either
         # way it is gone.
-        bulk(
-            self.client,
-            ({"_op_type": "delete", "_id": key} for key in keys),
-            index=self.alias,
-            refresh=self.refresh,
-            ignore_status=404,
-        )
+        with self._reported("delete"):
+            bulk(
+                self.client,
+                ({"_op_type": "delete", "_id": key} for key in keys),
+                index=self.alias,
+                refresh=self.refresh,
+                ignore_status=404,
+            )
 
     def reset_index(self) -> None:
         self._move_alias(self._create_index())

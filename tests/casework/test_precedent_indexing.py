@@ -90,3 +90,22 @@ def test_a_deleted_case_leaves_the_index(indexed, django_capture_on_commit_callb
         CaseTransition.objects.filter(case=case)._raw_delete(CaseTransition.objects.db)
         case.delete()
     assert backend.search("左右差", include_open=True).hits == []
+
+
+def test_with_search_down_a_case_is_still_saved_and_its_page_says_why(
+    client, indexed, support, monkeypatch, caplog
+):
+    from search.backends import database
+    from search.backends.base import SearchUnavailable
+
+    def down(*args, **kwargs):
+        raise SearchUnavailable("connection refused")
+
+    monkeypatch.setattr(database.SearchBackend, "index", down)
+    monkeypatch.setattr(database.SearchBackend, "similar", down)
+    case = indexed()  # the report commits; indexing after it fails and is logged
+    assert case.pk and "rebuild_precedent_index" in caplog.text
+    client.force_login(support)
+    response = client.get(f"/admin/cases/{case.pk}/")
+    assert response.status_code == 200
+    assert "類似の過去事例を表示できません" in response.content.decode()

@@ -21,7 +21,7 @@ from config.settings.integrations import search_settings
 from search import similarity
 from search.backends import elasticsearch as es_backend
 from search.backends import get_search_backend
-from search.backends.base import FACETS
+from search.backends.base import FACETS, SearchUnavailable
 from search.documents import PrecedentDocument
 from search.synonyms import SynonymSet
 from tests.search.test_precedent_search import CORPUS
@@ -396,7 +396,7 @@ def test_a_query_without_words_asks_nothing(backend, server):
     assert server.requests == []
 
 
-def test_search_errors_are_logged_and_raised(backend, server, caplog):
+def test_errors_are_logged_and_raised_as_search_unavailable(backend, server, caplog):
     error = {
         "error": {
             "root_cause": [{"type": "query_shard_exception", "reason": "failed"}],
@@ -406,8 +406,12 @@ def test_search_errors_are_logged_and_raised(backend, server, caplog):
         "status": 400,
     }
     server.answer("POST", f"/{ALIAS}/_search", error, 400)
-    with caplog.at_level(logging.ERROR, logger="search"), pytest.raises(BadRequestError):
+    with (
+        caplog.at_level(logging.ERROR, logger="search"),
+        pytest.raises(SearchUnavailable) as raised,
+    ):
         backend.search("しこり")
+    assert isinstance(raised.value.__cause__, BadRequestError)
     assert f"Elasticsearch search on '{ALIAS}' failed" in caplog.text
 
 

@@ -105,3 +105,17 @@ def test_the_page_says_which_words_the_results_may_lack(client, reviewer, indexe
     _, html = _get(client, reviewer, q="ヒアルロン酸 しこり")
     assert _labels(html) == ["P5"]
     assert "「ヒアルロン酸」を含まない事例も表示しています。" in html
+
+
+def test_an_unavailable_backend_gets_a_message_not_an_error(client, reviewer, monkeypatch):
+    from search.backends import database
+    from search.backends.base import SearchUnavailable
+
+    def down(*args, **kwargs):
+        raise SearchUnavailable("connection refused")
+
+    monkeypatch.setattr(database.SearchBackend, "search", down)
+    response, html = _get(client, reviewer, q="ボトックス")
+    assert response.status_code == 200
+    assert "事例検索に接続できないため、検索できませんでした。" in html
+    assert 'value="ボトックス"' in html  # the query stays in the form

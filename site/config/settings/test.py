@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 # Other tests log staff into the admin with force_login (no second factor); the tests in
 # tests/casework/accounts switch it back on with the `settings` fixture. django-axes stays on.
 STAFF_2FA_REQUIRED = False
+# The suite runs on the embedded backend, rolled back with each test; the Elasticsearch tests
+# build their own backend on a throw-away alias when ELASTICSEARCH_URL is set.
+PRECEDENT_SEARCH = search_settings(None)  # noqa: F405
