@@ -47,6 +47,7 @@ class SearchResults:
     page: int
     per_page: int
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    facets_estimated: bool = False  # counted over a sample of many matches: shown as 約
     # False: no case has every word of the query; the results have some of them.
     matched_all: bool = True
     # Words of the query that results may lack (the search was relaxed to find enough cases);

@@ -31,6 +31,8 @@ def _tsquery(terms, operator: str) -> str:
 class Dialect:
     def __init__(self):
         self.sqlite = connection.vendor == "sqlite"
+        # The matched entry's id, read where it is cheapest (SQLite: from the FTS row).
+        self.row_id = "f.rowid" if self.sqlite else "e.id"
 
     def match(self, match: Match) -> tuple[str, str | None, str, list]:
         """(join clause, WHERE condition or None, score expression where higher is better,

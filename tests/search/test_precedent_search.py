@@ -174,3 +174,17 @@ def test_word_counts_follow_indexing_reindexing_and_deletion(backend):
     stats = dict(TermStat.objects.exclude(term="").values_list())
     assert stats == dict(recount)
     assert TermStat.objects.get(term="").documents == PrecedentEntry.objects.count() == 6
+
+
+def test_facets_over_many_matches_are_estimated_from_a_sample(backend, monkeypatch):
+    backend.index(
+        [_doc(f"S{i}", "脂肪吸引", "術後に瘢痕拘縮が残った。", field="cosmetic_surgery",
+              outcome="liable" if i % 2 else "not_liable") for i in range(40)]
+    )  # fmt: skip
+    monkeypatch.setattr(database, "FACET_SAMPLE", 10)  # as if forty matches were many
+    results = backend.search("瘢痕拘縮")
+    assert results.total == 40 and results.facets_estimated
+    # Every fourth case by id is counted (ten of forty), scaled by four.
+    assert sum(n for _, n in results.facets["outcome"]) == 40
+    assert dict(results.facets["procedure"]) == {"脂肪吸引": 40}
+    assert not backend.search("ボトックス").facets_estimated
