@@ -33,6 +33,11 @@ class PrecedentDocument:
     text: str  # narrative and demands, already scrubbed of patient data
 
     @property
+    def searchable_text(self) -> str:
+        """What every backend analyses: the procedure's name counts like the narrative."""
+        return f"{self.procedure}\n{self.text}"
+
+    @property
     def payout_band(self) -> str:
         return payout_band(self.payout_yen)
 

@@ -6,6 +6,7 @@ from datetime import date
 from itertools import islice
 
 from ..documents import PrecedentDocument
+from ..highlight import snippet
 
 # Filters a search accepts, by name; `include_open` shows open cases (staff only).
 FILTERS = ("procedure_field", "procedure", "complaint_type", "outcome", "payout_band", "year")
@@ -38,6 +39,24 @@ class Hit:
     payout_yen: int | None
     is_open: bool
     reason: str = ""  # for similar cases: why this one (shared terms, same procedure)
+
+    @classmethod
+    def from_record(cls, record, score: float, words: list[str], reason: str = "") -> "Hit":
+        """A hit from what a backend stored (an entry row, an Elasticsearch document), with
+        the snippet marking `words`."""
+        return cls(
+            key=record.key,
+            label=record.label,
+            score=round(float(score), 4),
+            snippet=snippet(record.text, words),
+            procedure_field=record.procedure_field,
+            procedure=record.procedure,
+            outcome=record.outcome,
+            claim_date=record.claim_date,
+            payout_yen=record.payout_yen,
+            is_open=record.is_open,
+            reason=reason,
+        )
 
 
 @dataclass(frozen=True)

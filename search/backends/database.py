@@ -14,7 +14,6 @@ from django.db import connection, transaction
 
 from .. import similarity
 from ..documents import PrecedentDocument
-from ..highlight import snippet
 from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
 from .base import FACETS, BaseSearchBackend, Hit, SearchResults, batches
@@ -56,7 +55,7 @@ def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
         payout_band=document.payout_band,
         is_open=document.is_open,
         text=document.text,
-        terms=synonyms.analyse_document(f"{document.procedure}\n{document.text}"),
+        terms=synonyms.analyse_document(document.searchable_text),
     )
 
 
@@ -221,7 +220,7 @@ class SearchBackend(BaseSearchBackend):
         marks = synonyms.highlight_words(query)
         entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
         return SearchResults(
-            hits=[self._hit(entries[pk], score_value, marks) for pk, score_value in ranked],
+            hits=[Hit.from_record(entries[pk], score_value, marks) for pk, score_value in ranked],
             total=total,
             page=page,
             per_page=per_page,
@@ -262,22 +261,6 @@ class SearchBackend(BaseSearchBackend):
         }
         return total, facets, step > 1
 
-    @staticmethod
-    def _hit(entry: PrecedentEntry, score: float, words: list[str], reason: str = "") -> Hit:
-        return Hit(
-            key=entry.key,
-            label=entry.label,
-            score=round(float(score), 4),
-            snippet=snippet(entry.text, words),
-            procedure_field=entry.procedure_field,
-            procedure=entry.procedure,
-            outcome=entry.outcome,
-            claim_date=entry.claim_date,
-            payout_yen=entry.payout_yen,
-            is_open=entry.is_open,
-            reason=reason,
-        )
-
     def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
         source = PrecedentEntry.objects.filter(key=key).first()
         if source is None:
@@ -305,6 +288,6 @@ class SearchBackend(BaseSearchBackend):
             for pk, e in entries.items()
         ]
         return [
-            self._hit(entries[int(r.candidate.key)], r.candidate.score, r.words, r.reason)
+            Hit.from_record(entries[int(r.candidate.key)], r.candidate.score, r.words, r.reason)
             for r in similarity.rank(chosen, source.procedure, candidates, limit=limit)
         ]

@@ -33,7 +33,6 @@ from elasticsearch.helpers import bulk
 
 from .. import similarity
 from ..documents import PrecedentDocument
-from ..highlight import snippet
 from ..synonyms import SynonymSet
 from .base import FACETS, BaseSearchBackend, Hit, SearchResults, SearchUnavailable, batches
 
@@ -96,25 +95,8 @@ def _source(document: PrecedentDocument, synonyms: SynonymSet) -> dict:
         **asdict(document),
         claim_year=document.claim_year,
         payout_band=document.payout_band,
-        # The same terms the database backend stores in PrecedentEntry.terms.
-        terms=synonyms.analyse_document(f"{document.procedure}\n{document.text}"),
+        terms=synonyms.analyse_document(document.searchable_text),
     ).to_dict()
-
-
-def _hit(doc: Precedent, score: float, words: list[str], reason: str = "") -> Hit:
-    return Hit(
-        key=doc.key,
-        label=doc.label,
-        score=round(float(score), 4),
-        snippet=snippet(doc.text, words),
-        procedure_field=doc.procedure_field,
-        procedure=doc.procedure,
-        outcome=doc.outcome,
-        claim_date=doc.claim_date,
-        payout_yen=doc.payout_yen,
-        is_open=doc.is_open,
-        reason=reason,
-    )
 
 
 class SearchBackend(BaseSearchBackend):
@@ -262,7 +244,7 @@ class SearchBackend(BaseSearchBackend):
         aggregations = response.aggregations
         total, every_word = response.hits.total.value, aggregations.every_word.doc_count
         return SearchResults(
-            hits=[_hit(doc, doc.meta.score, words) for doc in response],
+            hits=[Hit.from_record(doc, doc.meta.score, words) for doc in response],
             total=total,
             page=page,
             per_page=per_page,
@@ -313,6 +295,6 @@ class SearchBackend(BaseSearchBackend):
             for doc in found.values()
         ]
         return [
-            _hit(found[r.candidate.key], r.candidate.score, r.words, r.reason)
+            Hit.from_record(found[r.candidate.key], r.candidate.score, r.words, r.reason)
             for r in similarity.rank(chosen, source.procedure, candidates, limit=limit)
         ]
