@@ -1,5 +1,6 @@
 """What the precedent index holds: one document per past case, with nothing identifying a patient."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,17 @@ def payout_band(payout_yen: int | None) -> str:
     if not payout_yen:
         return NO_PAYOUT
     return next(label for limit, label in PAYOUT_BANDS if limit is None or payout_yen <= limit)
+
+
+def filter_token(name: str, value) -> str:
+    """The full-text token that stands for one filter value (outcome=liable): "zf" and a short
+    digest, ASCII letters and digits only, so that every tokenizer keeps it whole and no
+    analysed word can look like it. Filters then narrow the full-text match itself, and a
+    filtered search never reads the table row by row."""
+    return "zf" + hashlib.blake2s(f"{name}={value}".encode(), digest_size=6).hexdigest()
+
+
+OPEN_TOKEN = filter_token("is_open", True)
 
 
 @dataclass(frozen=True)
@@ -44,3 +56,18 @@ class PrecedentDocument:
     @property
     def claim_year(self) -> int | None:
         return self.claim_date.year if self.claim_date else None
+
+    @property
+    def filter_terms(self) -> str:
+        """The filter tokens of this case (see filter_token), one per value it can be
+        filtered by, and OPEN_TOKEN for an open case."""
+        values = [
+            ("procedure_field", self.procedure_field),
+            ("procedure", self.procedure),
+            ("outcome", self.outcome),
+            ("payout_band", self.payout_band),
+            ("year", self.claim_year),
+            *(("complaint_type", code) for code in self.complaint_types),
+        ]
+        tokens = [filter_token(name, value) for name, value in values if value not in (None, "")]
+        return " ".join([*tokens, *([OPEN_TOKEN] if self.is_open else [])])

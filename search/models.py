@@ -49,6 +49,9 @@ class PrecedentEntry(models.Model):
     is_open = models.BooleanField(default=False, db_index=True)
     text = models.TextField()
     terms = models.TextField()  # analysed text plus synonym-group tokens
+    term_count = models.PositiveIntegerField(default=0)  # for ranking: shorter cases first
+    # documents.filter_token of each filter value; indexed with the terms, never shown.
+    filter_terms = models.TextField(default="")
 
     def __str__(self) -> str:
         return self.label

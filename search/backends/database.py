@@ -7,17 +7,19 @@ to any of the words that are not common. So a long sentence never scans most of 
 words that most narratives share (患者, 説明), and the page says which words were left out.
 """
 
+import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from .. import similarity
-from ..documents import PrecedentDocument
+from ..documents import PrecedentDocument, filter_token
 from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
-from .base import FACETS, BaseSearchBackend, Hit, SearchResults, batches
-from .sql import Dialect, Match, count_terms
+from .base import FACETS, FILTERS, BaseSearchBackend, Hit, SearchResults, batches
+from .sql import Dialect, Match, Query, count_terms
 
 _FACET_COLUMNS = {
     "procedure_field": "procedure_field",
@@ -39,9 +41,12 @@ COMMON_MIN_CASES = 1000
 FACET_SAMPLE = 2000
 # TermStat's row for the number of indexed cases (no analysed term is empty).
 _ALL_CASES = ""
+# ...and its row for the number of terms of all of them (" " is no term either).
+_ALL_TERMS = " "
 
 
 def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
+    terms = synonyms.analyse_document(document.searchable_text)
     return PrecedentEntry(
         key=document.key,
         label=document.label,
@@ -55,7 +60,9 @@ def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
         payout_band=document.payout_band,
         is_open=document.is_open,
         text=document.text,
-        terms=synonyms.analyse_document(document.searchable_text),
+        terms=terms,
+        term_count=len(terms.split()),
+        filter_terms=document.filter_terms,
     )
 
 
@@ -64,18 +71,55 @@ def _term_changes(added: Iterable[str], removed: Iterable[str]) -> Counter:
     changes = Counter()
     for terms in added:
         changes.update([*terms.split(), _ALL_CASES])
+        changes[_ALL_TERMS] += len(terms.split())
     for terms in removed:
         changes.subtract([*terms.split(), _ALL_CASES])
+        changes[_ALL_TERMS] -= len(terms.split())
     return changes
 
 
-def _levels(terms: list[str], common: set[str]) -> list[Match]:
+@dataclass(frozen=True)
+class _Terms:
+    """A query's terms as the index knows them."""
+
+    known: list[str]  # in at least the minimum number of cases, rarest first
+    unknown: list[str]  # in no case
+    common: set[str]  # in so many cases that they tell little
+    weights: tuple[float, ...]  # of `known`: BM25's inverse document frequency
+    average_length: float  # terms per case
+
+
+def _terms(terms: list[str], min_cases: int = 1) -> _Terms:
+    counts = dict(TermStat.objects.filter(term__in=[*terms, _ALL_CASES, _ALL_TERMS]).values_list())
+    cases, length = counts.pop(_ALL_CASES, 0), counts.pop(_ALL_TERMS, 0)
+    known = sorted((t for t in terms if counts.get(t, 0) >= min_cases), key=counts.get)
+    return _Terms(
+        known=known,
+        unknown=[t for t in terms if not counts.get(t)],
+        common={t for t in known if counts[t] > max(COMMON_SHARE * cases, COMMON_MIN_CASES)},
+        # As SQLite's bm25() weighs words, so that both databases rank alike.
+        weights=tuple(
+            max(math.log((cases - counts[t] + 0.5) / (counts[t] + 0.5)), 1e-6) for t in known
+        ),
+        average_length=length / cases if cases else 1.0,
+    )
+
+
+def _levels(terms: _Terms, filters: tuple, include_open: bool) -> list[Match]:
     """From strictest to loosest: every word; then without the commonest words, one at a time;
-    then any word that is not common. `terms` are rarest first."""
-    levels = [Match(tuple(terms[:k]), False, tuple(terms)) for k in range(len(terms), 0, -1)]
-    uncommon = tuple(t for t in terms if t not in common)
+    then any word that is not common."""
+    known = terms.known
+    same = {
+        "scoring": tuple(known),
+        "weights": terms.weights,
+        "average_length": terms.average_length,
+        "filters": filters,
+        "include_open": include_open,
+    }
+    levels = [Match(tuple(known[:k]), False, **same) for k in range(len(known), 0, -1)]
+    uncommon = tuple(t for t in known if t not in terms.common)
     if len(uncommon) > 1:
-        levels.append(Match(uncommon, True, tuple(terms)))
+        levels.append(Match(uncommon, True, **same))
     return levels
 
 
@@ -136,84 +180,67 @@ class SearchBackend(BaseSearchBackend):
 
     # --- reading ------------------------------------------------------------------------------
 
-    def _where(self, filters: dict, include_open: bool) -> tuple[list[str], list]:
-        clauses, params = [], []
-        for name, value in (filters or {}).items():
-            if value in (None, ""):
-                continue
-            if name == "complaint_type":
-                clauses.append("e.complaint_codes LIKE %s")
-                params.append(f"% {value} %")
-            elif name in _FACET_COLUMNS:
-                clauses.append(f"e.{_FACET_COLUMNS[name]} = %s")
-                params.append(int(value) if name == "year" else value)
-        if not include_open:
-            clauses.append("e.is_open = %s")
-            params.append(False)
-        return clauses, params
+    @staticmethod
+    def _filter_tokens(filters: dict | None) -> tuple[str, ...]:
+        return tuple(
+            filter_token(name, value)
+            for name, value in (filters or {}).items()
+            if name in FILTERS and value not in (None, "")
+        )
 
     @staticmethod
-    def _body(match: Match, where: tuple[list[str], list]) -> tuple[str, list, str]:
-        """(FROM…WHERE SQL, params, score expression) for the entries `match` finds."""
-        join, condition, score, match_params = Dialect().match(match)
-        clauses = ([condition] if condition else []) + where[0]
-        sql = f"FROM search_precedententry e {join} WHERE {' AND '.join(clauses) or '1=1'}"
-        return sql, match_params + where[1], score
+    def _found(cursor, match: Match, enough: int, extra: str = "", extra_params=()) -> int:
+        """How many cases `match` finds, counting no further than `enough`."""
+        query = Dialect().query(match)
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 {query.ids}{extra} LIMIT %s) x",
+            [*query.params, *extra_params, enough],
+        )
+        return cursor.fetchone()[0]
 
-    @staticmethod
-    def _by_rarity(terms: list[str], min_cases: int = 1) -> tuple[list[str], list[str], set[str]]:
-        """(terms in at least `min_cases` cases, rarest first; terms no case has; common terms)."""
-        counts = dict(TermStat.objects.filter(term__in=[*terms, _ALL_CASES]).values_list())
-        cases = counts.pop(_ALL_CASES, 0)
-        known = sorted((t for t in terms if counts.get(t, 0) >= min_cases), key=counts.get)
-        common = {t for t in known if counts[t] > max(COMMON_SHARE * cases, COMMON_MIN_CASES)}
-        return known, [t for t in terms if not counts.get(t)], common
-
-    def _choose(self, cursor, levels: list[Match], where, enough: int) -> tuple[Match, bool]:
+    def _choose(self, cursor, levels: list[Match], enough: int, **extra) -> tuple[Match, bool]:
         """The strictest level with at least `enough` cases (else the loosest), and whether
-        any case has every word."""
-        matched_all = False
-        for level in levels:
-            body, params, _ = self._body(level, where)
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {body} LIMIT %s) x", [*params, enough])
-            found = cursor.fetchone()[0]
-            matched_all = matched_all or (level is levels[0] and found > 0)
-            if found >= enough:
-                return level, matched_all
-        return levels[-1], matched_all
+        any case has every word. The levels widen, so the dropping steps are searched by
+        halves: a few probes even for a long sentence."""
+        found_all = self._found(cursor, levels[0], enough, **extra)
+        if found_all >= enough or len(levels) == 1:
+            return levels[0], found_all > 0
+        low, high = 1, len(levels) - 1  # levels[high] is the loosest
+        if self._found(cursor, levels[high], enough, **extra) < enough:
+            return levels[high], found_all > 0
+        while low < high:  # the first level from `low` with enough cases
+            middle = (low + high) // 2
+            if self._found(cursor, levels[middle], enough, **extra) >= enough:
+                high = middle
+            else:
+                low = middle + 1
+        return levels[low], found_all > 0
 
     def search(
         self, query, *, filters=None, page=1, per_page=10, sort="relevance", include_open=False
     ) -> SearchResults:
         synonyms = SynonymSet.load()
         words = synonyms.query_words(query)
-        terms, unknown, common = self._by_rarity(list(words)[:MAX_QUERY_TERMS])
+        terms = _terms(list(words)[:MAX_QUERY_TERMS])
         page = max(int(page), 1)
         empty = SearchResults(
             hits=[], total=0, page=1, per_page=per_page, matched_all=False,
-            unknown_words=tuple(words[t] for t in unknown),
+            unknown_words=tuple(words[t] for t in terms.unknown),
         )  # fmt: skip
-        if not terms:
+        if not terms.known:
             return empty
-        where = self._where(filters, include_open)
-        levels = _levels(terms, common)
+        levels = _levels(terms, self._filter_tokens(filters), include_open)
         wanted = page * per_page
-        order = _ORDER.get(sort, "score DESC")
         with connection.cursor() as cursor:
-            level, matched_all = self._choose(cursor, levels, where, ENOUGH)
+            level, matched_all = self._choose(cursor, levels, ENOUGH)
             # Cases with every word come first, then the rest of the chosen level.
             ranked, seen = [], set()
             for match in dict.fromkeys([levels[0], level] if matched_all else [level]):
-                body, params, score = self._body(match, where)
-                cursor.execute(
-                    f"SELECT e.id, {score} AS score {body} ORDER BY {order}, e.id LIMIT %s",
-                    [*params, wanted + len(seen)],
-                )
-                for pk, score_value in cursor.fetchall():
+                for pk, score_value in self._ranked(cursor, match, sort, wanted + len(seen)):
                     if pk not in seen:
                         seen.add(pk)
                         ranked.append((pk, score_value))
-            total, facets, estimated = self._count_and_facets(cursor, *self._body(level, where)[:2])
+            total, facets, estimated = self._count_and_facets(cursor, Dialect().query(level))
         if not total:
             return empty
         ranked = ranked[(page - 1) * per_page : wanted]
@@ -227,26 +254,39 @@ class SearchBackend(BaseSearchBackend):
             facets=facets,
             facets_estimated=estimated,
             matched_all=matched_all,
-            optional_words=tuple(words[t] for t in terms if t not in level.required),
+            optional_words=tuple(words[t] for t in terms.known if t not in level.required),
             any_word=level.any_of,
             unknown_words=empty.unknown_words,
         )
 
-    def _count_and_facets(self, cursor, body, params) -> tuple[int, dict, bool]:
+    @staticmethod
+    def _ranked(cursor, match: Match, sort: str, limit: int) -> list[tuple[int, float]]:
+        query = Dialect().query(match)
+        if sort in _ORDER:  # by date: the entry's column is needed
+            body, order, pk = query.rows, f"{_ORDER[sort]}, e.id", "e.id"
+        else:
+            body, order, pk = query.ids, f"score DESC, {query.id}", query.id
+        cursor.execute(
+            f"SELECT {pk}, {query.score} AS score {body} ORDER BY {order} LIMIT %s",
+            [*query.params, limit],
+        )
+        return cursor.fetchall()
+
+    def _count_and_facets(self, cursor, query: Query) -> tuple[int, dict, bool]:
         """(number of matches, facet counts, whether the counts are estimates).
 
         Beyond FACET_SAMPLE matches the facets are counted over an even sample (every k-th
         case by id; ids follow indexing order, so the sample spans years and procedures) and
         scaled: reading 30,000 rows to count them costs more than the rest of a search."""
-        cursor.execute(f"SELECT COUNT(*) {body}", params)
+        cursor.execute(f"SELECT COUNT(*) {query.ids}", query.params)
         total = cursor.fetchone()[0]
         step = -(-total // FACET_SAMPLE)
-        sample = f" AND {Dialect().row_id} %% {step} = 0" if step > 1 else ""
+        sample = f" AND {query.id} %% {step} = 0" if step > 1 else ""
         select = f"SELECT {', '.join(f'e.{_FACET_COLUMNS[n]}' for n in _FACET_COLUMNS)}, "
-        cursor.execute(f"{select} e.complaint_codes {body}{sample}", params)
+        cursor.execute(f"{select} e.complaint_codes {query.rows}{sample}", query.params)
         rows = cursor.fetchall()
         if sample and not rows:  # ids that happen to miss every k-th: count them all
-            cursor.execute(f"{select} e.complaint_codes {body}", params)
+            cursor.execute(f"{select} e.complaint_codes {query.rows}", query.params)
             rows, step = cursor.fetchall(), 1
         counters = {name: Counter() for name in FACETS}
         for row in rows:
@@ -267,17 +307,20 @@ class SearchBackend(BaseSearchBackend):
             return []
         chosen = similarity.query_terms(source.terms)
         # A word only this case has cannot find another.
-        terms, _, common = self._by_rarity(chosen, min_cases=2)
-        if not terms:
+        terms = _terms(chosen, min_cases=2)
+        if not terms.known:
             return []
-        clauses, params = self._where({}, include_open)
-        where = ([*clauses, "e.key <> %s"], [*params, key])
+        levels = _levels(terms, (), include_open)
+        dialect = Dialect()
         with connection.cursor() as cursor:
-            level, _ = self._choose(cursor, _levels(terms, common), where, similarity.CANDIDATES)
-            body, params, score = self._body(level, where)
+            not_itself = {"extra": f" AND {dialect.query(levels[0]).id} <> %s",
+                          "extra_params": [source.pk]}  # fmt: skip
+            level, _ = self._choose(cursor, levels, similarity.CANDIDATES, **not_itself)
+            query = dialect.query(level)
             cursor.execute(
-                f"SELECT e.id, {score} AS score {body} ORDER BY score DESC, e.id LIMIT %s",
-                [*params, similarity.CANDIDATES],
+                f"SELECT {query.id}, {query.score} AS score {query.ids}{not_itself['extra']} "
+                f"ORDER BY score DESC, {query.id} LIMIT %s",
+                [*query.params, source.pk, similarity.CANDIDATES],
             )
             scores = dict(cursor.fetchall())
         entries = PrecedentEntry.objects.in_bulk(list(scores))

@@ -1,23 +1,33 @@
 """The full-text SQL of the database backend, one dialect per database.
 
 SQLite: an FTS5 table keyed by the entry id, ranked by bm25. PostgreSQL: a stored
-to_tsvector('simple', terms) column with a GIN index, ranked by ts_rank_cd. Both index the
-analyser's space-separated tokens, so Japanese words and synonym groups match whole.
+to_tsvector('simple', ...) column with a GIN index, ranked by ts_rank_cd. Both index the
+analyser's space-separated tokens and each entry's filter tokens (documents.filter_token), so
+Japanese words, synonym groups and filters all match whole, inside the full-text index.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
 
+from ..documents import OPEN_TOKEN
+
 
 @dataclass(frozen=True)
 class Match:
-    """Which cases match (`required`: all of them, or any of them when `any_of`), and the
-    words that score a match (a case with more of the query's words ranks higher)."""
+    """Which cases match: `required` words (all of them, or any of them when `any_of`), every
+    one of the `filters` tokens, and no open case unless `include_open`. `scoring`: the words
+    that score a match (a case with more of the query's words ranks higher)."""
 
     required: tuple[str, ...]
     any_of: bool
     scoring: tuple[str, ...]
+    # BM25 of the scoring words (PostgreSQL; SQLite's bm25() has its own): their rarity, and
+    # the average number of terms per case.
+    weights: tuple[float, ...]
+    average_length: float
+    filters: tuple[str, ...] = ()
+    include_open: bool = False
 
 
 def _fts5(terms, operator: str) -> str:
@@ -28,34 +38,64 @@ def _tsquery(terms, operator: str) -> str:
     return operator.join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in terms)
 
 
+@dataclass(frozen=True)
+class Query:
+    """SQL pieces for the entries a Match finds: `ids` selects from the full-text index alone
+    (cheapest: counting, probing, ranking); `rows` can also read the entry's columns."""
+
+    ids: str  # FROM … WHERE …, with `id` and `score` expressions below
+    rows: str  # FROM … WHERE …, with the entry as `e`
+    params: list
+    id: str
+    score: str
+
+
 class Dialect:
     def __init__(self):
         self.sqlite = connection.vendor == "sqlite"
-        # The matched entry's id, read where it is cheapest (SQLite: from the FTS row).
-        self.row_id = "f.rowid" if self.sqlite else "e.id"
 
-    def match(self, match: Match) -> tuple[str, str | None, str, list]:
-        """(join clause, WHERE condition or None, score expression where higher is better,
-        params of the join)."""
+    def query(self, match: Match) -> Query:
         if self.sqlite:
             expression = _fts5(match.required, " OR " if match.any_of else " ")
             if set(match.scoring) - set(match.required) or match.any_of:
                 # The extra words only score: the required part already decides the match.
                 expression = f"({expression}) AND ({_fts5(match.scoring, ' OR ')})"
-            return (
-                "JOIN search_precedent_fts f ON f.rowid = e.id AND search_precedent_fts MATCH %s",
-                None,
-                "-bm25(search_precedent_fts)",
-                [expression],
+            if match.filters:
+                expression = f"({expression}) AND {_fts5(match.filters, ' AND ')}"
+            if not match.include_open:
+                expression = f"({expression}) NOT {_fts5([OPEN_TOKEN], '')}"
+            return Query(
+                ids="FROM search_precedent_fts f WHERE search_precedent_fts MATCH %s",
+                rows="FROM search_precedententry e JOIN search_precedent_fts f "
+                "ON f.rowid = e.id WHERE search_precedent_fts MATCH %s",
+                params=[expression],
+                id="f.rowid",
+                score="-bm25(search_precedent_fts)",
             )
-        return (
-            "CROSS JOIN to_tsquery('simple', %s) q CROSS JOIN to_tsquery('simple', %s) r",
-            "e.tsv @@ q",
-            "ts_rank_cd(e.tsv, r)",
-            [
-                _tsquery(match.required, " | " if match.any_of else " & "),
-                _tsquery(match.scoring, " | "),
-            ],
+        required = _tsquery(match.required, " | " if match.any_of else " & ")
+        parts = [f"({required})", *(_tsquery([t], "") for t in match.filters)]
+        if not match.include_open:
+            parts.append("!" + _tsquery([OPEN_TOKEN], ""))
+        # ts_rank knows nothing of how rare a word is: score as SQLite's bm25() does (k1 1.2,
+        # b 0.75) with each word once per case, as the analyser keeps one of each.
+        words = " ".join(
+            f"CROSS JOIN to_tsquery('simple', %s) r{i}" for i in range(len(match.scoring))
+        )
+        body = (
+            f"FROM search_precedententry e CROSS JOIN to_tsquery('simple', %s) q {words} "
+            "WHERE e.tsv @@ q"
+        )
+        rarity = " + ".join(
+            f"(e.tsv @@ r{i})::int * {weight:.6f}" for i, weight in enumerate(match.weights)
+        )
+        length = f"e.term_count / {max(match.average_length, 1.0):.6f}"
+        score = f"({rarity}) * 2.2 / (1.2 * (0.25 + 0.75 * {length}) + 1)"
+        return Query(
+            ids=body,
+            rows=body,
+            params=[" & ".join(parts), *(_tsquery([t], "") for t in match.scoring)],
+            id="e.id",
+            score=f"({score})",
         )
 
     def write(self, entries) -> None:
@@ -63,7 +103,7 @@ class Dialect:
             with connection.cursor() as cursor:
                 cursor.executemany(
                     "INSERT OR REPLACE INTO search_precedent_fts(rowid, terms) VALUES (%s, %s)",
-                    [(entry.pk, entry.terms) for entry in entries],
+                    [(entry.pk, f"{entry.terms} {entry.filter_terms}") for entry in entries],
                 )
 
     def remove(self, ids: list[int]) -> None:

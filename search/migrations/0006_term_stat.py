@@ -11,6 +11,9 @@ def count_terms(apps, schema_editor):
     counts = Counter()
     for terms in entry.objects.values_list("terms", flat=True).iterator():
         counts.update(t for t in set(terms.split()) if len(t) <= 255)
+        # The rows the backend keeps for the number of cases and of their terms.
+        counts[""] += 1
+        counts[" "] += len(terms.split())
     stat.objects.bulk_create(
         [stat(term=term, documents=n) for term, n in counts.items()], batch_size=1000
     )
