@@ -235,12 +235,14 @@ def _classify(sql: str, params) -> str:
         return "word frequencies"
     if flat.startswith("SELECT COUNT(*) FROM (SELECT 1"):
         return "relaxation probes (LIMIT)"
+    if flat.startswith("SELECT COUNT(*)"):
+        return "count (page past the end)"
     if "AS score" in flat and "e.key <>" in flat:
         return "similar: candidates"
     if "AS score" in flat:
         return "ranked page"
     if flat.startswith("SELECT e.procedure_field"):
-        return "count and facets"
+        return "facets"
     if '"search_precedententry"."key" = ' in flat or '"key" =' in flat:
         return "similar: source entry"
     if "search_precedententry" in flat:

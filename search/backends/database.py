@@ -236,11 +236,16 @@ class SearchBackend(BaseSearchBackend):
             # Cases with every word come first, then the rest of the chosen level.
             ranked, seen = [], set()
             for match in dict.fromkeys([levels[0], level] if matched_all else [level]):
-                for pk, score_value in self._ranked(cursor, match, sort, wanted + len(seen)):
+                rows, total = self._ranked(cursor, match, sort, wanted + len(seen))
+                for pk, score_value in rows:
                     if pk not in seen:
                         seen.add(pk)
                         ranked.append((pk, score_value))
-            total, facets, estimated = self._count_and_facets(cursor, Dialect().query(level))
+            query_level = Dialect().query(level)
+            if total is None:
+                cursor.execute(f"SELECT COUNT(*) {query_level.ids}", query_level.params)
+                total = cursor.fetchone()[0]
+            facets, estimated = self._facets(cursor, query_level, total)
         if not total:
             return empty
         ranked = ranked[(page - 1) * per_page : wanted]
@@ -260,26 +265,32 @@ class SearchBackend(BaseSearchBackend):
         )
 
     @staticmethod
-    def _ranked(cursor, match: Match, sort: str, limit: int) -> list[tuple[int, float]]:
-        query = Dialect().query(match)
+    def _ranked(cursor, match: Match, sort: str, limit: int) -> tuple[list, int | None]:
+        """([(id, score)] of the best `limit` matches, the number of matches or None)."""
+        dialect = Dialect()
+        query = dialect.query(match)
         if sort in _ORDER:  # by date: the entry's column is needed
             body, order, pk = query.rows, f"{_ORDER[sort]}, e.id", "e.id"
         else:
             body, order, pk = query.ids, f"score DESC, {query.id}", query.id
+        # PostgreSQL counts in the same pass over the matches; SQLite cannot mix bm25() with a
+        # window, and counts from the full-text index alone in a millisecond instead.
+        count = "" if dialect.sqlite else ", COUNT(*) OVER ()"
         cursor.execute(
-            f"SELECT {pk}, {query.score} AS score {body} ORDER BY {order} LIMIT %s",
+            f"SELECT {pk}, {query.score} AS score{count} {body} ORDER BY {order} LIMIT %s",
             [*query.params, limit],
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        total = rows[0][2] if rows and count else None
+        return [row[:2] for row in rows], total
 
-    def _count_and_facets(self, cursor, query: Query) -> tuple[int, dict, bool]:
-        """(number of matches, facet counts, whether the counts are estimates).
+    @staticmethod
+    def _facets(cursor, query: Query, total: int) -> tuple[dict, bool]:
+        """(facet counts of the `total` matches, whether they are estimates).
 
         Beyond FACET_SAMPLE matches the facets are counted over an even sample (every k-th
         case by id; ids follow indexing order, so the sample spans years and procedures) and
         scaled: reading 30,000 rows to count them costs more than the rest of a search."""
-        cursor.execute(f"SELECT COUNT(*) {query.ids}", query.params)
-        total = cursor.fetchone()[0]
         step = -(-total // FACET_SAMPLE)
         sample = f" AND {query.id} %% {step} = 0" if step > 1 else ""
         select = f"SELECT {', '.join(f'e.{_FACET_COLUMNS[n]}' for n in _FACET_COLUMNS)}, "
@@ -299,7 +310,7 @@ class SearchBackend(BaseSearchBackend):
             name: [(value, max(round(n * scale), 1)) for value, n in counter.most_common()]
             for name, counter in counters.items()
         }
-        return total, facets, step > 1
+        return facets, step > 1
 
     def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
         source = PrecedentEntry.objects.filter(key=key).first()

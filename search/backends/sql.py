@@ -77,25 +77,27 @@ class Dialect:
         if not match.include_open:
             parts.append("!" + _tsquery([OPEN_TOKEN], ""))
         # ts_rank knows nothing of how rare a word is: score as SQLite's bm25() does (k1 1.2,
-        # b 0.75) with each word once per case, as the analyser keeps one of each.
-        words = " ".join(
-            f"CROSS JOIN to_tsquery('simple', %s) r{i}" for i in range(len(match.scoring))
-        )
+        # b 0.75) with each word once per case, as the analyser keeps one of each. Every match
+        # has the required words, so only the other words are looked up in each case's tsv.
+        weights = dict(zip(match.scoring, match.weights, strict=True))
+        certain = set() if match.any_of else set(match.required)
+        optional = [t for t in match.scoring if t not in certain]
+        words = " ".join(f"CROSS JOIN to_tsquery('simple', %s) r{i}" for i in range(len(optional)))
         body = (
             f"FROM search_precedententry e CROSS JOIN to_tsquery('simple', %s) q {words} "
             "WHERE e.tsv @@ q"
         )
         rarity = " + ".join(
-            f"(e.tsv @@ r{i})::int * {weight:.6f}" for i, weight in enumerate(match.weights)
+            [f"{sum(weights[t] for t in certain):.6f}"]
+            + [f"(e.tsv @@ r{i})::int * {weights[t]:.6f}" for i, t in enumerate(optional)]
         )
         length = f"e.term_count / {max(match.average_length, 1.0):.6f}"
-        score = f"({rarity}) * 2.2 / (1.2 * (0.25 + 0.75 * {length}) + 1)"
         return Query(
             ids=body,
             rows=body,
-            params=[" & ".join(parts), *(_tsquery([t], "") for t in match.scoring)],
+            params=[" & ".join(parts), *(_tsquery([t], "") for t in optional)],
             id="e.id",
-            score=f"({score})",
+            score=f"(({rarity}) * 2.2 / (1.2 * (0.25 + 0.75 * {length}) + 1))",
         )
 
     def write(self, entries) -> None:
