@@ -34,16 +34,29 @@ GROUP_PERMISSIONS = {
     ADMINS: ["view_case", *_ALL],
 }
 
+# Online enrolment (casework.enrollment): custom permission on Application.
+APPLICATION_PERMISSIONS = [("review_application", "加入申込を審査する")]
+
+# Applications are reviewed by the support team, who already speak with members on the phone,
+# and by the office; reviewers, assessors and the insurer have no part in enrolment.
+APPLICATION_GROUP_PERMISSIONS = {
+    SUPPORT: ["view_application", "review_application"],
+    ADMINS: ["view_application", "review_application"],
+}
+
 # Staff groups reach the Wagtail admin (the staff workspace); members never do.
 STAFF_GROUPS = [SUPPORT, REVIEWERS, CHAIR, ASSESSORS, INSURER, ADMINS]
 
 
-def roles_sync(group_model, permission_model, content_type) -> None:
-    """Create the groups and grant their permissions (idempotent; usable from migrations)."""
+def roles_sync(
+    group_model, permission_model, content_type, table: dict[str, list[str]] = GROUP_PERMISSIONS
+) -> None:
+    """Create the groups and grant them `table`'s permissions on `content_type`'s model
+    (idempotent; usable from migrations)."""
     access_admin = permission_model.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"
     ).first()
-    for name, codenames in GROUP_PERMISSIONS.items():
+    for name, codenames in table.items():
         group, _ = group_model.objects.get_or_create(name=name)
         perms = list(
             permission_model.objects.filter(content_type=content_type, codename__in=codenames)

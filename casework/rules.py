@@ -33,6 +33,41 @@ def is_covered(policy_start: date, policy_end: date, claim_date: date) -> bool:
     return policy_start <= claim_date <= policy_end
 
 
+# The annual round: applications until 10 November start cover on 1 December.
+ANNUAL_START_MONTH = 12
+ANNUAL_DEADLINE_DAY = 10  # of November
+# Mid-term applications until the 15th of a month start cover on the 1st of the next month.
+MIDTERM_DEADLINE_DAY = 15
+# Every policy period ends on 30 November (the annual round starts the next on 1 December).
+POLICY_END_MONTH, POLICY_END_DAY = 11, 30
+
+
+def _first_of_next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def coverage_start(applied_on: date) -> date:
+    """補償開始日 for an application made on `applied_on` (a date in Asia/Tokyo).
+
+    Mid-term applications close on the 15th and start on the 1st of the next month, later ones
+    on the 1st of the month after. The 1 December start belongs to the annual round, which
+    closes on 10 November, so an application from 11 November on starts on 1 January.
+    """
+    start = _first_of_next_month(applied_on)
+    if applied_on.day > MIDTERM_DEADLINE_DAY:
+        start = _first_of_next_month(start)
+    annual_deadline = date(start.year, ANNUAL_START_MONTH - 1, ANNUAL_DEADLINE_DAY)
+    if start.month == ANNUAL_START_MONTH and applied_on > annual_deadline:
+        start = _first_of_next_month(start)
+    return start
+
+
+def policy_end(starts_on: date) -> date:
+    """The last day of cover for a policy starting on `starts_on`: the next 30 November."""
+    end = date(starts_on.year, POLICY_END_MONTH, POLICY_END_DAY)
+    return end if end >= starts_on else end.replace(year=end.year + 1)
+
+
 def format_yen(amount: int) -> str:
     """1234567 → "1,234,567円". Integers only, so a float can never reach a document."""
     if isinstance(amount, bool) or not isinstance(amount, int):

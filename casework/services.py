@@ -4,7 +4,6 @@ import logging
 from datetime import date
 from pathlib import PurePath
 
-import django_fsm as fsm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -29,6 +28,7 @@ from .models import (
 )
 from .precedents import precedent_document
 from .selectors import aggregate_remaining, policy_for_claim, reviewer_conflicted
+from .transitions import transition_allowed
 from .uploads import upload_check
 
 logger = logging.getLogger(__name__)
@@ -132,19 +132,7 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
     conditions do not hold now, and django_fsm.ConcurrentTransition when someone else moved the
     case first.
     """
-    method = getattr(case, name, None)
-    if method is None or not hasattr(method, "_django_fsm"):
-        raise ValidationError("この操作はありません。")
-    meta = method._django_fsm
-    if not fsm.can_proceed(method, check_conditions=False):
-        raise ValidationError(f"「{case.get_state_display()}」の案件にはこの操作はできません。")
-    if not meta.has_transition_perm(case, case.state, by):
-        raise PermissionDenied("この操作を行う権限がありません。")
-    if not fsm.can_proceed(method):
-        unmet = [c for c in meta.get_transition(case.state).conditions if not c(case)]
-        raise ValidationError(
-            [getattr(c, "unmet_message", "条件を満たしていません。") for c in unmet]
-        )
+    method = transition_allowed(instance=case, name=name, by=by)
     with transaction.atomic():
         from_state = case.state
         method(by=by, **kwargs)

@@ -1,14 +1,35 @@
 """StreamField blocks of the public site. Each renders with templates/blocks/<name>.html."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 
 
 class LinkBlock(blocks.StructBlock):
+    """A button to a page of the site, or to one of the site's own applications (which are not
+    pages: the online application lives at /join/)."""
+
     label = blocks.CharBlock(label="ボタンの文言")
-    page = blocks.PageChooserBlock(label="リンク先ページ")
+    page = blocks.PageChooserBlock(label="リンク先ページ", required=False)
     anchor = blocks.CharBlock(
         label="ページ内の位置（任意）", required=False, help_text="例: join（#は不要）"
     )
+    url = blocks.RegexBlock(
+        label="リンク先のパス（ページ以外）",
+        regex=r"^/[\w\-/]*$",
+        required=False,
+        help_text="ページの代わりに、例: /join/（オンライン加入）",
+        error_messages={"invalid": "/ で始まるサイト内のパスを入力してください。"},
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = ValidationError(
+                "リンク先ページか、リンク先のパスのどちらか一方を指定してください。"
+            )
+            raise StructBlockValidationError(block_errors={"page": message})
+        return value
 
     class Meta:
         icon = "link"

@@ -106,12 +106,16 @@ def _home(report: LoadReport) -> HomePage:
 
 
 def _linked_stream(blocks: list, *, name: str, pages: dict[str, Page], anchors: dict[str, str]):
-    """Stream data whose buttons name pages by slug ("faq#key"), with page ids and anchors."""
+    """Stream data whose buttons name pages by slug ("faq#key"), with page ids and anchors;
+    buttons with a "url" instead are kept as they are."""
     stream = []
     for index, (block_type, value) in enumerate(blocks):
         if block_type == "call_to_action":
             links = []
             for link in value["links"]:
+                if "url" in link:
+                    links.append(link)
+                    continue
                 slug, _, key = link["page"].partition("#")
                 links.append({**link, "page": pages[slug].pk, "anchor": anchors.get(key, "")})
             value = {**value, "links": links}

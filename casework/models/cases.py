@@ -387,7 +387,22 @@ class CaseCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class CaseTransition(models.Model):
+class AppendOnlyModel(models.Model):
+    """An audit record: written once, never changed or deleted through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"{type(self).__name__} is append-only")
+
+
+class CaseTransition(AppendOnlyModel):
     """Append-only audit trail: who moved a case from which state to which, when and why."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
@@ -410,11 +425,3 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference}: {self.get_from_state_display()} → {self.get_to_state_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("CaseTransition is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("CaseTransition is append-only")

@@ -34,14 +34,15 @@ HOME = {
 }
 
 # The buttons that close several sections of the source. Link targets are slugs of pages the
-# loader creates ("faq#key" points at that FAQ question).
+# loader creates ("faq#key" points at that FAQ question), or a "url" of the site that is not a
+# page (the online application).
 JOIN_CTA = (
     "call_to_action",
     {
         "heading": "",
         "links": [
             {"label": "今すぐ資料請求", "page": "request"},
-            {"label": "オンライン加入はこちら", "page": "faq#join-conditions"},
+            {"label": "オンライン加入はこちら", "url": "/join/"},
         ],
     },
 )

@@ -16,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.site_search, name="site_search"),
     path("mypage/", include("casework.urls")),
+    # Online enrolment (オンライン加入): the public application.
+    path("join/", include("casework.enrollment.urls")),
     path("sitemap.xml", sitemap),
 ]
 

@@ -5,7 +5,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from cms_pages.blocks import LinkBlock
 from cms_pages.content import association as content
 from cms_pages.models import CommitteeMemberPage
 
@@ -63,13 +65,19 @@ def test_home_page_lists_the_five_payout_limits_and_the_deductible(client):
     assert "10万円" in html
 
 
-def test_calls_to_action_lead_to_the_request_form_and_the_joining_questions(client, site_pages):
+def test_calls_to_action_lead_to_the_request_form_and_the_online_application(client, site_pages):
     html = _text(client.get("/"))
     assert 'href="/request/"' in html
-    anchors = re.findall(r'href="/faq/#(q-[0-9a-f]{8})"', html)
-    assert anchors, "オンライン加入 should point at the joining questions"
-    faq = _text(client.get("/faq/"))
-    assert f'id="{anchors[0]}"' in faq
+    assert '<a class="button" href="/join/">オンライン加入はこちら</a>' in html
+    assert client.get("/join/").status_code == 200
+
+
+def test_a_button_names_either_a_page_or_a_path():
+    block = LinkBlock()
+    assert block.clean(block.to_python({"label": "加入", "url": "/join/"}))["url"] == "/join/"
+    for value in ({"label": "どこへも"}, {"label": "外部", "url": "https://example.com/"}):
+        with pytest.raises(ValidationError):
+            block.clean(block.to_python(value))
 
 
 def test_committee_index_lists_every_member_grouped_by_role_in_the_sources_order(client):

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "casework",
     "search",
     "casework.accounts",
+    "casework.enrollment",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
