@@ -28,7 +28,9 @@ def filter_token(name: str, value) -> str:
     return "zf" + hashlib.blake2s(f"{name}={value}".encode(), digest_size=6).hexdigest()
 
 
-OPEN_TOKEN = filter_token("is_open", True)
+# Reviewers see closed cases only: a token every closed case has (a positive condition, which a
+# GIN index answers without reading the row, as it could not a negated one).
+CLOSED_TOKEN = filter_token("is_open", False)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class PrecedentDocument:
     @property
     def filter_terms(self) -> str:
         """The filter tokens of this case (see filter_token), one per value it can be
-        filtered by, and OPEN_TOKEN for an open case."""
+        filtered by, and CLOSED_TOKEN for a closed case."""
         values = [
             ("procedure_field", self.procedure_field),
             ("procedure", self.procedure),
@@ -70,4 +72,4 @@ class PrecedentDocument:
             *(("complaint_type", code) for code in self.complaint_types),
         ]
         tokens = [filter_token(name, value) for name, value in values if value not in (None, "")]
-        return " ".join([*tokens, *([OPEN_TOKEN] if self.is_open else [])])
+        return " ".join([*tokens, *([] if self.is_open else [CLOSED_TOKEN])])

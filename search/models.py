@@ -53,6 +53,10 @@ class PrecedentEntry(models.Model):
     # documents.filter_token of each filter value; indexed with the terms, never shown.
     filter_terms = models.TextField(default="")
 
+    class Meta:
+        # Broad queries read matches shortest first (see backends/sql.py) and stop after a page.
+        indexes = [models.Index(fields=["term_count", "id"], name="search_precedent_length")]
+
     def __str__(self) -> str:
         return self.label
 

@@ -15,19 +15,12 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from .. import similarity
-from ..documents import PrecedentDocument, filter_token
+from ..documents import CLOSED_TOKEN, PrecedentDocument, filter_token
 from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
 from .base import FACETS, FILTERS, BaseSearchBackend, Hit, SearchResults, batches
-from .sql import Dialect, Match, Query, count_terms
+from .sql import FACET_COLUMNS, Dialect, Match, Query, count_terms
 
-_FACET_COLUMNS = {
-    "procedure_field": "procedure_field",
-    "procedure": "procedure",
-    "outcome": "outcome",
-    "payout_band": "payout_band",
-    "year": "claim_year",
-}
 _ORDER = {"newest": "e.claim_date DESC", "oldest": "e.claim_date ASC"}
 # More words than this add nothing and nest too deeply in the SQL.
 MAX_QUERY_TERMS = 32
@@ -87,6 +80,13 @@ class _Terms:
     common: set[str]  # in so many cases that they tell little
     weights: tuple[float, ...]  # of `known`: BM25's inverse document frequency
     average_length: float  # terms per case
+    counts: dict[str, int]  # cases per term
+    cases: int
+
+    def estimate(self, match: Match) -> int:
+        """At most how many cases `match` finds (filters aside), from the counts alone."""
+        counts = [self.counts[t] for t in match.required]
+        return min(sum(counts), self.cases) if match.any_of else min(counts)
 
 
 def _terms(terms: list[str], min_cases: int = 1) -> _Terms:
@@ -102,10 +102,12 @@ def _terms(terms: list[str], min_cases: int = 1) -> _Terms:
             max(math.log((cases - counts[t] + 0.5) / (counts[t] + 0.5)), 1e-6) for t in known
         ),
         average_length=length / cases if cases else 1.0,
+        counts=counts,
+        cases=cases,
     )
 
 
-def _levels(terms: _Terms, filters: tuple, include_open: bool) -> list[Match]:
+def _levels(terms: _Terms, filters: tuple) -> list[Match]:
     """From strictest to loosest: every word; then without the commonest words, one at a time;
     then any word that is not common."""
     known = terms.known
@@ -114,7 +116,6 @@ def _levels(terms: _Terms, filters: tuple, include_open: bool) -> list[Match]:
         "weights": terms.weights,
         "average_length": terms.average_length,
         "filters": filters,
-        "include_open": include_open,
     }
     levels = [Match(tuple(known[:k]), False, **same) for k in range(len(known), 0, -1)]
     uncommon = tuple(t for t in known if t not in terms.common)
@@ -181,12 +182,13 @@ class SearchBackend(BaseSearchBackend):
     # --- reading ------------------------------------------------------------------------------
 
     @staticmethod
-    def _filter_tokens(filters: dict | None) -> tuple[str, ...]:
-        return tuple(
+    def _filter_tokens(filters: dict | None, include_open: bool) -> tuple[str, ...]:
+        tokens = [
             filter_token(name, value)
             for name, value in (filters or {}).items()
             if name in FILTERS and value not in (None, "")
-        )
+        ]
+        return tuple(tokens if include_open else [*tokens, CLOSED_TOKEN])
 
     @staticmethod
     def _found(cursor, match: Match, enough: int, extra: str = "", extra_params=()) -> int:
@@ -229,23 +231,20 @@ class SearchBackend(BaseSearchBackend):
         )  # fmt: skip
         if not terms.known:
             return empty
-        levels = _levels(terms, self._filter_tokens(filters), include_open)
+        levels = _levels(terms, self._filter_tokens(filters, include_open))
         wanted = page * per_page
         with connection.cursor() as cursor:
             level, matched_all = self._choose(cursor, levels, ENOUGH)
             # Cases with every word come first, then the rest of the chosen level.
             ranked, seen = [], set()
             for match in dict.fromkeys([levels[0], level] if matched_all else [level]):
-                rows, total = self._ranked(cursor, match, sort, wanted + len(seen))
-                for pk, score_value in rows:
+                for pk, score_value in self._ranked(cursor, match, sort, wanted + len(seen)):
                     if pk not in seen:
                         seen.add(pk)
                         ranked.append((pk, score_value))
-            query_level = Dialect().query(level)
-            if total is None:
-                cursor.execute(f"SELECT COUNT(*) {query_level.ids}", query_level.params)
-                total = cursor.fetchone()[0]
-            facets, estimated = self._facets(cursor, query_level, total)
+            total, facets, estimated = self._facets(
+                cursor, Dialect().query(level), terms.estimate(level)
+            )
         if not total:
             return empty
         ranked = ranked[(page - 1) * per_page : wanted]
@@ -265,43 +264,37 @@ class SearchBackend(BaseSearchBackend):
         )
 
     @staticmethod
-    def _ranked(cursor, match: Match, sort: str, limit: int) -> tuple[list, int | None]:
-        """([(id, score)] of the best `limit` matches, the number of matches or None)."""
-        dialect = Dialect()
-        query = dialect.query(match)
+    def _ranked(cursor, match: Match, sort: str, limit: int) -> list[tuple[int, float]]:
+        """(id, score) of the best `limit` matches."""
+        query = Dialect().query(match)
         if sort in _ORDER:  # by date: the entry's column is needed
             body, order, pk = query.rows, f"{_ORDER[sort]}, e.id", "e.id"
         else:
-            body, order, pk = query.ids, f"score DESC, {query.id}", query.id
-        # PostgreSQL counts in the same pass over the matches; SQLite cannot mix bm25() with a
-        # window, and counts from the full-text index alone in a millisecond instead.
-        count = "" if dialect.sqlite else ", COUNT(*) OVER ()"
+            body, order, pk = query.ids, f"{query.relevance}, {query.id}", query.id
         cursor.execute(
-            f"SELECT {pk}, {query.score} AS score{count} {body} ORDER BY {order} LIMIT %s",
+            f"SELECT {pk}, {query.score} AS score {body} ORDER BY {order} LIMIT %s",
             [*query.params, limit],
         )
-        rows = cursor.fetchall()
-        total = rows[0][2] if rows and count else None
-        return [row[:2] for row in rows], total
+        return cursor.fetchall()
 
     @staticmethod
-    def _facets(cursor, query: Query, total: int) -> tuple[dict, bool]:
-        """(facet counts of the `total` matches, whether they are estimates).
+    def _facets(cursor, query: Query, estimate: int) -> tuple[int, dict, bool]:
+        """(number of matches, facet counts, whether the counts are estimates).
 
-        Beyond FACET_SAMPLE matches the facets are counted over an even sample (every k-th
-        case by id; ids follow indexing order, so the sample spans years and procedures) and
-        scaled: reading 30,000 rows to count them costs more than the rest of a search."""
-        step = -(-total // FACET_SAMPLE)
-        sample = f" AND {query.id} %% {step} = 0" if step > 1 else ""
-        select = f"SELECT {', '.join(f'e.{_FACET_COLUMNS[n]}' for n in _FACET_COLUMNS)}, "
-        cursor.execute(f"{select} e.complaint_codes {query.rows}{sample}", query.params)
-        rows = cursor.fetchall()
-        if sample and not rows:  # ids that happen to miss every k-th: count them all
-            cursor.execute(f"{select} e.complaint_codes {query.rows}", query.params)
-            rows, step = cursor.fetchall(), 1
+        When the word counts say there may be more than FACET_SAMPLE matches, the facets are
+        counted over an even sample (every k-th case by id; ids follow indexing order, so the
+        sample spans years and procedures) and scaled: reading 30,000 rows to count them costs
+        more than the rest of a search."""
+        dialect = Dialect()
+        step = max(-(-estimate // FACET_SAMPLE), 1)
+        total, rows = dialect.count_and_sample(cursor, query, step)
+        if step > 1 and (total <= FACET_SAMPLE or not rows):
+            # Filters left few matches (or the ids missed every k-th): count them all.
+            total, rows = dialect.count_and_sample(cursor, query, 1)
+            step = 1
         counters = {name: Counter() for name in FACETS}
         for row in rows:
-            for name, value in zip(_FACET_COLUMNS, row, strict=False):
+            for name, value in zip(FACET_COLUMNS, row, strict=False):
                 if value is not None:
                     counters[name][str(value)] += 1
             counters["complaint_type"].update(row[-1].split())
@@ -310,7 +303,7 @@ class SearchBackend(BaseSearchBackend):
             name: [(value, max(round(n * scale), 1)) for value, n in counter.most_common()]
             for name, counter in counters.items()
         }
-        return facets, step > 1
+        return total, facets, step > 1
 
     def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
         source = PrecedentEntry.objects.filter(key=key).first()
@@ -321,7 +314,7 @@ class SearchBackend(BaseSearchBackend):
         terms = _terms(chosen, min_cases=2)
         if not terms.known:
             return []
-        levels = _levels(terms, (), include_open)
+        levels = _levels(terms, self._filter_tokens({}, include_open))
         dialect = Dialect()
         with connection.cursor() as cursor:
             not_itself = {"extra": f" AND {dialect.query(levels[0]).id} <> %s",

@@ -10,13 +10,20 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from ..documents import OPEN_TOKEN
+# Facet name: the entry's column (complaint types are read from complaint_codes).
+FACET_COLUMNS = {
+    "procedure_field": "procedure_field",
+    "procedure": "procedure",
+    "outcome": "outcome",
+    "payout_band": "payout_band",
+    "year": "claim_year",
+}
 
 
 @dataclass(frozen=True)
 class Match:
     """Which cases match: `required` words (all of them, or any of them when `any_of`), every
-    one of the `filters` tokens, and no open case unless `include_open`. `scoring`: the words
+    one of the `filters` tokens (documents.filter_token). `scoring`: the words
     that score a match (a case with more of the query's words ranks higher)."""
 
     required: tuple[str, ...]
@@ -27,7 +34,11 @@ class Match:
     weights: tuple[float, ...]
     average_length: float
     filters: tuple[str, ...] = ()
-    include_open: bool = False
+
+    @property
+    def uniform(self) -> bool:
+        """Every match has every scoring word: only the case's length tells them apart."""
+        return not self.any_of and set(self.scoring) <= set(self.required)
 
 
 def _fts5(terms, operator: str) -> str:
@@ -48,6 +59,7 @@ class Query:
     params: list
     id: str
     score: str
+    relevance: str  # ORDER BY for "best first"
 
 
 class Dialect:
@@ -62,8 +74,6 @@ class Dialect:
                 expression = f"({expression}) AND ({_fts5(match.scoring, ' OR ')})"
             if match.filters:
                 expression = f"({expression}) AND {_fts5(match.filters, ' AND ')}"
-            if not match.include_open:
-                expression = f"({expression}) NOT {_fts5([OPEN_TOKEN], '')}"
             return Query(
                 ids="FROM search_precedent_fts f WHERE search_precedent_fts MATCH %s",
                 rows="FROM search_precedententry e JOIN search_precedent_fts f "
@@ -71,11 +81,10 @@ class Dialect:
                 params=[expression],
                 id="f.rowid",
                 score="-bm25(search_precedent_fts)",
+                relevance="score DESC",
             )
         required = _tsquery(match.required, " | " if match.any_of else " & ")
         parts = [f"({required})", *(_tsquery([t], "") for t in match.filters)]
-        if not match.include_open:
-            parts.append("!" + _tsquery([OPEN_TOKEN], ""))
         # ts_rank knows nothing of how rare a word is: score as SQLite's bm25() does (k1 1.2,
         # b 0.75) with each word once per case, as the analyser keeps one of each. Every match
         # has the required words, so only the other words are looked up in each case's tsv.
@@ -88,17 +97,39 @@ class Dialect:
             "WHERE e.tsv @@ q"
         )
         rarity = " + ".join(
-            [f"{sum(weights[t] for t in certain):.6f}"]
+            [f"{sum(weights[t] for t in certain):.6f}::float8"]
             + [f"(e.tsv @@ r{i})::int * {weights[t]:.6f}" for i, t in enumerate(optional)]
         )
-        length = f"e.term_count / {max(match.average_length, 1.0):.6f}"
+        length = f"e.term_count::float8 / {max(match.average_length, 1.0):.6f}"
         return Query(
             ids=body,
             rows=body,
             params=[" & ".join(parts), *(_tsquery([t], "") for t in optional)],
             id="e.id",
             score=f"(({rarity}) * 2.2 / (1.2 * (0.25 + 0.75 * {length}) + 1))",
+            # When only the length tells matches apart, the shortest come first: read from an
+            # index on the length, a broad query stops after a page instead of scoring all.
+            relevance="e.term_count ASC" if match.uniform else "score DESC",
         )
+
+    def count_and_sample(self, cursor, query: Query, step: int) -> tuple[int, list[tuple]]:
+        """(number of matches, the facet columns of every `step`-th match by id)."""
+        columns = ", ".join([*(f"e.{c}" for c in FACET_COLUMNS.values()), "e.complaint_codes"])
+        sample = f" AND {query.id} %% {step} = 0" if step > 1 else ""
+        if self.sqlite:
+            # The count comes from the full-text index alone; rows only for the sample.
+            cursor.execute(f"SELECT COUNT(*) {query.ids}", query.params)
+            total = cursor.fetchone()[0]
+            cursor.execute(f"SELECT {columns} {query.rows}{sample}", query.params)
+            return total, cursor.fetchall()
+        # One pass over the matches for both: on PostgreSQL each pass reads the rows.
+        keep = f" FILTER (WHERE {query.id} %% {step} = 0)" if step > 1 else ""
+        cursor.execute(
+            f"SELECT COUNT(*), json_agg(json_build_array({columns})){keep} {query.rows}",
+            query.params,
+        )
+        total, rows = cursor.fetchone()
+        return total, [tuple(row) for row in rows or []]
 
     def write(self, entries) -> None:
         if self.sqlite:

@@ -65,5 +65,9 @@ class Migration(migrations.Migration):
             name="term_count",
             field=models.PositiveIntegerField(default=0),
         ),
+        migrations.AddIndex(
+            model_name="precedententry",
+            index=models.Index(fields=["term_count", "id"], name="search_precedent_length"),
+        ),
         migrations.RunPython(index_filters, index_terms_only),
     ]
