@@ -236,7 +236,7 @@ def _classify(sql: str, params) -> str:
     if flat.startswith("SELECT COUNT(*) FROM (SELECT 1"):
         return "relaxation probes (LIMIT)"
     if flat.startswith("SELECT COUNT(*)"):
-        return "count (page past the end)"
+        return "count"
     if "AS score" in flat and "e.key <>" in flat:
         return "similar: candidates"
     if "AS score" in flat:

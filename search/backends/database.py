@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from .. import similarity
-from ..documents import CLOSED_TOKEN, PrecedentDocument, filter_token
+from ..documents import PrecedentDocument, filter_token
 from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
 from .base import FACETS, FILTERS, BaseSearchBackend, Hit, SearchResults, batches
@@ -107,7 +107,7 @@ def _terms(terms: list[str], min_cases: int = 1) -> _Terms:
     )
 
 
-def _levels(terms: _Terms, filters: tuple) -> list[Match]:
+def _levels(terms: _Terms, filters: tuple, include_open: bool) -> list[Match]:
     """From strictest to loosest: every word; then without the commonest words, one at a time;
     then any word that is not common."""
     known = terms.known
@@ -116,6 +116,7 @@ def _levels(terms: _Terms, filters: tuple) -> list[Match]:
         "weights": terms.weights,
         "average_length": terms.average_length,
         "filters": filters,
+        "include_open": include_open,
     }
     levels = [Match(tuple(known[:k]), False, **same) for k in range(len(known), 0, -1)]
     uncommon = tuple(t for t in known if t not in terms.common)
@@ -182,13 +183,12 @@ class SearchBackend(BaseSearchBackend):
     # --- reading ------------------------------------------------------------------------------
 
     @staticmethod
-    def _filter_tokens(filters: dict | None, include_open: bool) -> tuple[str, ...]:
-        tokens = [
+    def _filter_tokens(filters: dict | None) -> tuple[str, ...]:
+        return tuple(
             filter_token(name, value)
             for name, value in (filters or {}).items()
             if name in FILTERS and value not in (None, "")
-        ]
-        return tuple(tokens if include_open else [*tokens, CLOSED_TOKEN])
+        )
 
     @staticmethod
     def _found(cursor, match: Match, enough: int, extra: str = "", extra_params=()) -> int:
@@ -200,23 +200,26 @@ class SearchBackend(BaseSearchBackend):
         )
         return cursor.fetchone()[0]
 
-    def _choose(self, cursor, levels: list[Match], enough: int, **extra) -> tuple[Match, bool]:
-        """The strictest level with at least `enough` cases (else the loosest), and whether
-        any case has every word. The levels widen, so the dropping steps are searched by
-        halves: a few probes even for a long sentence."""
+    def _choose(
+        self, cursor, levels: list[Match], enough: int, **extra
+    ) -> tuple[Match | None, int]:
+        """The strictest level with at least `enough` cases, else the loosest; and how many
+        cases (up to `enough`) have every word. The levels widen, so the dropping steps are
+        searched by halves: a few probes even for a long sentence. None: no case at all."""
         found_all = self._found(cursor, levels[0], enough, **extra)
         if found_all >= enough or len(levels) == 1:
-            return levels[0], found_all > 0
+            return (levels[0] if found_all else None), found_all
         low, high = 1, len(levels) - 1  # levels[high] is the loosest
-        if self._found(cursor, levels[high], enough, **extra) < enough:
-            return levels[high], found_all > 0
+        found = self._found(cursor, levels[high], enough, **extra)
+        if found < enough:
+            return (levels[high] if found else None), found_all
         while low < high:  # the first level from `low` with enough cases
             middle = (low + high) // 2
             if self._found(cursor, levels[middle], enough, **extra) >= enough:
                 high = middle
             else:
                 low = middle + 1
-        return levels[low], found_all > 0
+        return levels[low], found_all
 
     def search(
         self, query, *, filters=None, page=1, per_page=10, sort="relevance", include_open=False
@@ -231,10 +234,13 @@ class SearchBackend(BaseSearchBackend):
         )  # fmt: skip
         if not terms.known:
             return empty
-        levels = _levels(terms, self._filter_tokens(filters, include_open))
+        levels = _levels(terms, self._filter_tokens(filters), include_open)
         wanted = page * per_page
         with connection.cursor() as cursor:
-            level, matched_all = self._choose(cursor, levels, ENOUGH)
+            level, found_all = self._choose(cursor, levels, ENOUGH)
+            if level is None:
+                return empty
+            matched_all = found_all > 0
             # Cases with every word come first, then the rest of the chosen level.
             ranked, seen = [], set()
             for match in dict.fromkeys([levels[0], level] if matched_all else [level]):
@@ -245,8 +251,6 @@ class SearchBackend(BaseSearchBackend):
             total, facets, estimated = self._facets(
                 cursor, Dialect().query(level), terms.estimate(level)
             )
-        if not total:
-            return empty
         ranked = ranked[(page - 1) * per_page : wanted]
         marks = synonyms.highlight_words(query)
         entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
@@ -314,12 +318,14 @@ class SearchBackend(BaseSearchBackend):
         terms = _terms(chosen, min_cases=2)
         if not terms.known:
             return []
-        levels = _levels(terms, self._filter_tokens({}, include_open))
+        levels = _levels(terms, (), include_open)
         dialect = Dialect()
         with connection.cursor() as cursor:
             not_itself = {"extra": f" AND {dialect.query(levels[0]).id} <> %s",
                           "extra_params": [source.pk]}  # fmt: skip
             level, _ = self._choose(cursor, levels, similarity.CANDIDATES, **not_itself)
+            if level is None:
+                return []
             query = dialect.query(level)
             cursor.execute(
                 f"SELECT {query.id}, {query.score} AS score {query.ids}{not_itself['extra']} "

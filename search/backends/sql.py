@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from ..documents import CLOSED_TOKEN
+
 # Facet name: the entry's column (complaint types are read from complaint_codes).
 FACET_COLUMNS = {
     "procedure_field": "procedure_field",
@@ -23,7 +25,8 @@ FACET_COLUMNS = {
 @dataclass(frozen=True)
 class Match:
     """Which cases match: `required` words (all of them, or any of them when `any_of`), every
-    one of the `filters` tokens (documents.filter_token). `scoring`: the words
+    one of the `filters` tokens (documents.filter_token), and closed cases only unless
+    `include_open`. `scoring`: the words
     that score a match (a case with more of the query's words ranks higher)."""
 
     required: tuple[str, ...]
@@ -34,11 +37,17 @@ class Match:
     weights: tuple[float, ...]
     average_length: float
     filters: tuple[str, ...] = ()
+    include_open: bool = False
 
     @property
     def uniform(self) -> bool:
         """Every match has every scoring word: only the case's length tells them apart."""
         return not self.any_of and set(self.scoring) <= set(self.required)
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        """The tokens every match must have besides the words."""
+        return self.filters if self.include_open else (*self.filters, CLOSED_TOKEN)
 
 
 def _fts5(terms, operator: str) -> str:
@@ -72,8 +81,8 @@ class Dialect:
             if set(match.scoring) - set(match.required) or match.any_of:
                 # The extra words only score: the required part already decides the match.
                 expression = f"({expression}) AND ({_fts5(match.scoring, ' OR ')})"
-            if match.filters:
-                expression = f"({expression}) AND {_fts5(match.filters, ' AND ')}"
+            if match.conditions:
+                expression = f"({expression}) AND {_fts5(match.conditions, ' AND ')}"
             return Query(
                 ids="FROM search_precedent_fts f WHERE search_precedent_fts MATCH %s",
                 rows="FROM search_precedententry e JOIN search_precedent_fts f "
@@ -84,7 +93,7 @@ class Dialect:
                 relevance="score DESC",
             )
         required = _tsquery(match.required, " | " if match.any_of else " & ")
-        parts = [f"({required})", *(_tsquery([t], "") for t in match.filters)]
+        parts = [f"({required})", *(_tsquery([t], "") for t in match.conditions)]
         # ts_rank knows nothing of how rare a word is: score as SQLite's bm25() does (k1 1.2,
         # b 0.75) with each word once per case, as the analyser keeps one of each. Every match
         # has the required words, so only the other words are looked up in each case's tsv.
@@ -107,9 +116,12 @@ class Dialect:
             params=[" & ".join(parts), *(_tsquery([t], "") for t in optional)],
             id="e.id",
             score=f"(({rarity}) * 2.2 / (1.2 * (0.25 + 0.75 * {length}) + 1))",
-            # When only the length tells matches apart, the shortest come first: read from an
-            # index on the length, a broad query stops after a page instead of scoring all.
-            relevance="e.term_count ASC" if match.uniform else "score DESC",
+            # One word and no filter: the matches are as many as the word count says, often
+            # thousands, and only the length tells them apart; reading the shortest first from
+            # an index on the length stops after a page instead of scoring them all.
+            relevance="e.term_count ASC"
+            if match.uniform and len(match.required) == 1 and not match.filters
+            else "score DESC",
         )
 
     def count_and_sample(self, cursor, query: Query, step: int) -> tuple[int, list[tuple]]:

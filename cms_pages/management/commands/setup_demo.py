@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.demo import DEMO_PASSWORD
+from casework.enrollment.demo import demo_applications
 from casework.models import Case
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         call_command("load_site_content", stdout=self.stdout)
         if not Case.objects.exists():
             call_command("generate_demo_cases", count=60, stdout=self.stdout)
+        if made := demo_applications():
+            self.stdout.write(f"加入申込のデモを{made}件作成しました（管理画面 → 加入申込）。")
         User = get_user_model()
         self.stdout.write("\nデモ用ログイン（http://127.0.0.1:8000/admin/）:")
         for username, password, superuser, group, role in DEMO_USERS:
