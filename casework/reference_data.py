@@ -43,8 +43,14 @@ def reference_data_sync(apps) -> None:
             order += 1
             Procedure.objects.get_or_create(field=field, name=name, defaults={"sort_order": order})
 
-    # Custom permissions are normally created after all migrations; the groups need them now.
-    app_config = apps.get_app_config("casework")
+    permissions_sync(apps, "casework", "Case")
+
+
+def permissions_sync(apps, app_label: str, model_name: str, **table) -> None:
+    """Create the groups and grant them their permissions on one model (roles_sync, `table`
+    optional), from a migration: custom permissions are normally created after all
+    migrations, and the groups need them now."""
+    app_config = apps.get_app_config(app_label)
     if getattr(app_config, "models_module", None) is None:
         app_config.models_module = True  # a migration's stub: create_permissions needs it set
     create_permissions(app_config, apps=apps, verbosity=0)
@@ -52,5 +58,6 @@ def reference_data_sync(apps) -> None:
     roles_sync(
         apps.get_model("auth", "Group"),
         apps.get_model("auth", "Permission"),
-        ContentType.objects.get_for_model(apps.get_model("casework", "Case")),
+        ContentType.objects.get_for_model(apps.get_model(app_label, model_name)),
+        **table,
     )

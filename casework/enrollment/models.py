@@ -3,7 +3,6 @@
 import unicodedata
 
 import django_fsm as fsm
-from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
@@ -12,7 +11,7 @@ from django.utils import timezone
 from .. import rules
 from ..choices import Course
 from ..models import Doctor, Facility, MemberProfile, Policy
-from ..models.cases import AppendOnlyModel, condition
+from ..models.cases import TransitionRecord, condition
 from ..roles import APPLICATION_PERMISSIONS
 from .choices import ACTIVE_STATES, ApplicantRole, ApplicationState, QualifyingRole
 from .eligibility import eligibility_problems
@@ -178,28 +177,17 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class ApplicationTransition(AppendOnlyModel):
+class ApplicationTransition(TransitionRecord):
     """Append-only audit trail of an application: who moved it, from which state, when, why."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="transitions"
     )
-    name = models.CharField("操作", max_length=64)
     from_state = models.CharField("変更前", max_length=32, choices=S.choices)
     to_state = models.CharField("変更後", max_length=32, choices=S.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="実施者",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField("日時", default=timezone.now, db_index=True)
-    note = models.TextField("メモ", blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = verbose_name_plural = "加入申込の履歴"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return (

@@ -402,13 +402,11 @@ class AppendOnlyModel(models.Model):
         raise ValueError(f"{type(self).__name__} is append-only")
 
 
-class CaseTransition(AppendOnlyModel):
-    """Append-only audit trail: who moved a case from which state to which, when and why."""
+class TransitionRecord(AppendOnlyModel):
+    """Who took which transition of a state machine, when and why. Subclasses add the object
+    and its from_state / to_state with their own choices."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     name = models.CharField("操作", max_length=64)
-    from_state = models.CharField("変更前", max_length=32, choices=CaseState.choices)
-    to_state = models.CharField("変更後", max_length=32, choices=CaseState.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="実施者",
@@ -420,8 +418,19 @@ class CaseTransition(AppendOnlyModel):
     note = models.TextField("メモ", blank=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "状態の履歴"
+        abstract = True
         ordering = ["at", "pk"]
+
+
+class CaseTransition(TransitionRecord):
+    """Append-only audit trail: who moved a case from which state to which, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField("変更前", max_length=32, choices=CaseState.choices)
+    to_state = models.CharField("変更後", max_length=32, choices=CaseState.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = verbose_name_plural = "状態の履歴"
 
     def __str__(self) -> str:
         return f"{self.case.reference}: {self.get_from_state_display()} → {self.get_to_state_display()}"
