@@ -164,14 +164,14 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
 
     @fsm.transition(
         state, source=S.IN_REVIEW, target=S.RETURNED, permission=REVIEW,
-        custom={"label": "差戻し", "needs_reason": True},
+        custom={"label": "差戻し", "needs_reason": True, "secondary": True},
     )  # fmt: skip
     def send_back(self, *, by):
         pass
 
     @fsm.transition(
         state, source=S.IN_REVIEW, target=S.REJECTED, permission=REVIEW,
-        custom={"label": "却下", "needs_reason": True},
+        custom={"label": "却下", "needs_reason": True, "secondary": True},
     )  # fmt: skip
     def reject(self, *, by):
         pass

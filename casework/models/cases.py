@@ -353,7 +353,7 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         source=OPEN_STATES,
         target=S.WITHDRAWN,
         permission=_is_member_or_support,
-        custom={"label": "取下げ"},
+        custom={"label": "取下げ", "secondary": True},
     )
     def withdraw(self, *, by):
         self.closed_at = timezone.now()
