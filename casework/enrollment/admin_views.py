@@ -1,14 +1,12 @@
 """Staff review of applications in the Wagtail admin: the application page and its actions."""
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 from wagtail.admin.views.generic import InspectView
 
-from ..views.shared import report_errors
+from ..views.shared import form_action
 from .models import Application
 from .selectors import application_transitions_for
 from .services import application_transition
@@ -64,18 +62,12 @@ def transition_view(request, pk, name):
     if transition is None:
         raise PermissionDenied
     form = TransitionForm(request.POST, prefix=name)
-    if not form.is_valid():
-        report_errors(request, form.errors)
-        return redirect("enrollment_application:inspect", pk)
-    try:
+
+    def take(data) -> str:
         application_transition(
-            application=application, name=name, by=request.user, note=form.cleaned_data["note"]
+            application=application, name=name, by=request.user, note=data["note"]
         )
-        messages.success(request, f"「{transition.custom['label']}」を行いました。")
-    except ConcurrentTransition:
-        messages.error(
-            request, "他の担当者が同時にこの申込を更新しました。最新の状況を確認してください。"
-        )
-    except ValidationError as error:
-        report_errors(request, error)
+        return f"「{transition.custom['label']}」を行いました。"
+
+    form_action(request, form, take, subject="申込")
     return redirect("enrollment_application:inspect", pk)

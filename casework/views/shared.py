@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django_fsm import ConcurrentTransition
 
 from ..forms import AttachmentForm
 from ..services import attachment_add
@@ -33,14 +34,20 @@ def attachment_response(attachment) -> FileResponse:
     return response
 
 
-def form_action(request, form, action: Callable[[dict], str]) -> None:
+def form_action(request, form, action: Callable[[dict], str], *, subject: str = "案件") -> None:
     """Run `action(cleaned_data)` (a service call returning the success text) if `form` is
-    valid; otherwise, or when the service refuses, show the Japanese messages."""
+    valid; otherwise, or when the service refuses or someone else moved the `subject` first,
+    show the Japanese messages."""
     if not form.is_valid():
         report_errors(request, form.errors)
         return
     try:
         messages.success(request, action(form.cleaned_data))
+    except ConcurrentTransition:
+        messages.error(
+            request,
+            f"他の担当者が同時にこの{subject}を更新しました。最新の状況を確認してください。",
+        )
     except ValidationError as error:
         report_errors(request, error)
 

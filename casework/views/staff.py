@@ -1,11 +1,10 @@
 """The staff workspace in the Wagtail admin: the case page and the actions taken from it."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 from wagtail.admin.views.generic import IndexView, InspectView
 
 from search.backends import get_search_backend
@@ -29,7 +28,7 @@ from ..services import (
     opinion_save,
     patient_consent_record,
 )
-from .shared import attachment_response, attachment_upload, form_action, report_errors
+from .shared import attachment_response, attachment_upload, form_action
 
 
 def _staff_case(request, pk) -> Case:
@@ -120,24 +119,14 @@ def case_transition_view(request, pk, name):
     if transition is None:
         raise PermissionDenied
     form = TransitionForm(request.POST, transition=transition, prefix=name)
-    if not form.is_valid():
-        report_errors(request, form.errors)
-        return redirect("casework_case:inspect", pk)
-    try:
+
+    def take(data) -> str:
         case_transition(
-            case=case,
-            name=name,
-            by=request.user,
-            note=form.cleaned_data["note"],
-            **form.transition_kwargs(),
+            case=case, name=name, by=request.user, note=data["note"], **form.transition_kwargs()
         )
-        messages.success(request, f"「{transition.custom['label']}」を行いました。")
-    except ConcurrentTransition:
-        messages.error(
-            request, "他の担当者が同時にこの案件を更新しました。最新の状況を確認してください。"
-        )
-    except ValidationError as error:
-        report_errors(request, error)
+        return f"「{transition.custom['label']}」を行いました。"
+
+    form_action(request, form, take)
     return redirect("casework_case:inspect", pk)
 
 

@@ -28,26 +28,23 @@ def index_filters(apps, schema_editor):
         ).filter_terms  # fmt: skip
         row.term_count = len(row.terms.split())
         row.save(update_fields=["filter_terms", "term_count"])
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        schema_editor.execute(
-            "INSERT OR REPLACE INTO search_precedent_fts(rowid, terms) "
-            "SELECT id, terms || ' ' || filter_terms FROM search_precedententry"
-        )
-    elif vendor == "postgresql":
-        for sql in _postgresql_tsv("terms || ' ' || filter_terms"):
-            schema_editor.execute(sql)
+    _index(schema_editor, "terms || ' ' || filter_terms")
 
 
 def index_terms_only(apps, schema_editor):
+    _index(schema_editor, "terms")
+
+
+def _index(schema_editor, expression: str) -> None:
+    """Make the full-text index hold `expression` of every entry."""
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         schema_editor.execute(
             "INSERT OR REPLACE INTO search_precedent_fts(rowid, terms) "
-            "SELECT id, terms FROM search_precedententry"
+            f"SELECT id, {expression} FROM search_precedententry"
         )
     elif vendor == "postgresql":
-        for sql in _postgresql_tsv("terms"):
+        for sql in _postgresql_tsv(expression):
             schema_editor.execute(sql)
 
 
