@@ -4,9 +4,35 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import rules
 from .choices import ComplaintType, OpinionConclusion, ReferralKind, Urgency
 from .models import AttachmentKind, Doctor, Procedure
 from .uploads import upload_check
+
+# The longest text each field takes, in characters. Generous for what people write (a narrative
+# of 20,000 characters is some ten A4 pages), small enough that one request cannot hold a
+# worker for long (scrub, analysis, indexing).
+NARRATIVE_MAX = 20_000
+OPINION_MAX = 20_000
+REASONS_MAX = 10_000
+LONG_TEXT_MAX = 5_000  # patient demands, messages, advice, dissent
+NOTE_MAX = 2_000
+
+
+def _text_field(label: str, max_length: int, *, rows: int, required: bool = True, **kwargs):
+    """A text area with a Japanese message naming the limit and the length typed."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": f"{label}を入力してください。",
+            "max_length": f"{label}は{max_length:,}文字以内でご記入ください"
+            "（現在 %(show_value)d 文字）。",
+        },
+        **kwargs,
+    )
 
 _YEN_ERRORS = {
     "required": "金額を入力してください。",
@@ -29,17 +55,9 @@ def _yen_field(label: str, *, required: bool = True) -> forms.IntegerField:
 class TransitionForm(forms.Form):
     """What a person adds when taking a transition; which fields apply depends on it."""
 
-    note = forms.CharField(
-        label="メモ（履歴に残ります）", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    reasons = forms.CharField(
-        label="判定理由（会員にも示されます）",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    dissent = forms.CharField(
-        label="少数意見", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = _text_field("メモ（履歴に残ります）", NOTE_MAX, rows=2, required=False)
+    reasons = _text_field("判定理由（会員にも示されます）", REASONS_MAX, rows=4, required=False)
+    dissent = _text_field("少数意見", LONG_TEXT_MAX, rows=2, required=False)
     kind = forms.ChoiceField(label="紹介先", choices=ReferralKind.choices, required=False)
 
     def __init__(self, *args, transition=None, **kwargs):
@@ -63,14 +81,8 @@ class TransitionForm(forms.Form):
 
 class OpinionForm(forms.Form):
     conclusion = forms.ChoiceField(label="結論", choices=OpinionConclusion.choices)
-    text = forms.CharField(
-        label="所見",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "所見を入力してください。"},
-    )
-    advice = forms.CharField(
-        label="治療・今後の対策への助言", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = _text_field("所見", OPINION_MAX, rows=6)
+    advice = _text_field("治療・今後の対策への助言", LONG_TEXT_MAX, rows=3, required=False)
     submit = forms.BooleanField(
         label="提出する（提出後は変更できません。下書き保存のときはチェックを外してください）",
         required=False,
@@ -81,6 +93,24 @@ class AssessmentForm(forms.Form):
     damages = _yen_field("損害賠償金（円）")
     legal_costs = _yen_field("争訟費用（保険会社の同意を得たもの・円）", required=False)
     other_insurance_paid = _yen_field("他の保険契約等で支払済みの額（円）", required=False)
+    # The assessment revision the form was loaded with: a form older than the latest computation
+    # is refused rather than overwriting it.
+    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_case(cls, case) -> "AssessmentForm":
+        """A blank form for the first computation, the current figures for a recomputation."""
+        assessment = getattr(case, "assessment", None)
+        if assessment is None:
+            return cls(initial={"revision": 0})
+        return cls(
+            initial={
+                "damages": assessment.damages,
+                "legal_costs": assessment.legal_costs,
+                "other_insurance_paid": assessment.other_insurance_paid,
+                "revision": assessment.revision,
+            }
+        )
 
     def clean(self):
         data = super().clean()
@@ -134,14 +164,14 @@ class CaseReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "苦情の種類を1つ以上選んでください。"},
     )
-    narrative = forms.CharField(
-        label="経緯",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="施術の内容、患者さんの訴え、これまでの対応を時系列でご記入ください。",
+    narrative = _text_field(
+        "経緯",
+        NARRATIVE_MAX,
+        rows=6,
+        help_text="施術の内容、患者さんの訴え、これまでの対応を時系列でご記入ください"
+        f"（{NARRATIVE_MAX:,}文字まで）。",
     )
-    patient_demands = forms.CharField(
-        label="患者さんの要求", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    patient_demands = _text_field("患者さんの要求", LONG_TEXT_MAX, rows=3, required=False)
     urgency = forms.ChoiceField(
         label="緊急度", choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )
@@ -202,7 +232,15 @@ class CaseReportForm(forms.Form):
             yield legend, [self[name] for name in names if not self[name].is_hidden]
 
     def ask_outside_period_confirmation(self) -> None:
+        """Show the confirmation box. A browser never sends a chosen file twice, so the member
+        is told by name which file to choose again."""
         self.fields["confirm_outside_period"].widget = forms.CheckboxInput()
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            self.reselect_attachment = upload.name
+            self.fields["attachment"].help_text = (
+                f"先ほど選んだ「{upload.name}」は送信されていません。お手数ですが、もう一度選んでください。"
+            )
 
     def __init__(self, *args, facility, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,14 +249,11 @@ class CaseReportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        today = timezone.localdate()
         procedure_date, claim_date = data.get("procedure_date"), data.get("claim_date")
-        if procedure_date and procedure_date > today:
-            self.add_error("procedure_date", "施術日に未来の日付は指定できません。")
-        if claim_date and claim_date > today:
-            self.add_error("claim_date", "クレーム申し出日に未来の日付は指定できません。")
-        if procedure_date and claim_date and claim_date < procedure_date:
-            self.add_error("claim_date", "クレーム申し出日は施術日以降の日付にしてください。")
+        if procedure_date and claim_date:
+            errors = rules.report_date_errors(procedure_date, claim_date, timezone.localdate())
+            for field, message in errors.items():
+                self.add_error(field, message)
         upload = data.get("attachment")
         if upload:
             try:
@@ -242,6 +277,9 @@ class CaseReportForm(forms.Form):
             "patient_demands": data["patient_demands"],
             "urgency": data["urgency"],
             "no_payment_promised": data["no_payment_promised"],
+            "attachments": [(data["attachment"], data["attachment_kind"])]
+            if data["attachment"]
+            else [],
             "patient": {
                 "name": data["patient_name"],
                 "name_kana": data["patient_name_kana"],
@@ -253,11 +291,7 @@ class CaseReportForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="メッセージ",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "メッセージを入力してください。"},
-    )
+    body = _text_field("メッセージ", LONG_TEXT_MAX, rows=4)
 
 
 class StaffMessageForm(MessageForm):

@@ -44,6 +44,10 @@ APPLICATION_GROUP_PERMISSIONS = {
     ADMINS: ["view_application", "review_application"],
 }
 
+# The access log of patient data (casework.PatientDataAccess) is read by the office's
+# administrators only; nobody can change it.
+ACCESS_LOG_GROUP_PERMISSIONS = {ADMINS: ["view_patientdataaccess"]}
+
 # Staff groups reach the Wagtail admin (the staff workspace); members never do.
 STAFF_GROUPS = [SUPPORT, REVIEWERS, CHAIR, ASSESSORS, INSURER, ADMINS]
 

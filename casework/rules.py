@@ -24,6 +24,12 @@ DEDUCTIBLE = 100_000
 
 _MAN = 10_000
 
+# No claim predates the association: it was founded (as the mutual-aid society) in 2002.
+FOUNDING_DATE = date(2002, 1, 1)
+# The oldest procedure a complaint may concern. Implants and fillers can cause complaints
+# decades later, so this is generous; it only refuses dates nobody means (0001-01-01, typos).
+EARLIEST_PROCEDURE_DATE = date(1950, 1, 1)
+
 
 def is_covered(policy_start: date, policy_end: date, claim_date: date) -> bool:
     """Claims-made cover: the claim (the day the patient first complained) must fall within the
@@ -40,6 +46,28 @@ ANNUAL_DEADLINE_DAY = 10  # of November
 MIDTERM_DEADLINE_DAY = 15
 # Every policy period ends on 30 November (the annual round starts the next on 1 December).
 POLICY_END_MONTH, POLICY_END_DAY = 11, 30
+
+
+def report_date_errors(procedure_date: date, claim_date: date, today: date) -> dict[str, str]:
+    """Why a reported procedure date or claim date cannot be right, by field (empty when both
+    are plausible): none in the future, procedures from 1950, claims from the founding (2002)
+    and never before the procedure."""
+    errors = {}
+    if procedure_date > today:
+        errors["procedure_date"] = "施術日に未来の日付は指定できません。"
+    elif procedure_date < EARLIEST_PROCEDURE_DATE:
+        errors["procedure_date"] = (
+            f"施術日は{EARLIEST_PROCEDURE_DATE.year}年以降の日付を入力してください。"
+        )
+    if claim_date > today:
+        errors["claim_date"] = "クレーム申し出日に未来の日付は指定できません。"
+    elif claim_date < FOUNDING_DATE:
+        errors["claim_date"] = (
+            f"クレーム申し出日は協会設立（{FOUNDING_DATE.year}年）以降の日付を入力してください。"
+        )
+    elif claim_date < procedure_date:
+        errors["claim_date"] = "クレーム申し出日は施術日以降の日付にしてください。"
+    return errors
 
 
 def _first_of_next_month(day: date) -> date:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -24,18 +24,6 @@ def policy_for_claim(*, facility, doctor, claim_date) -> Policy | None:
     policies = Policy.objects.filter(scope).order_by("-starts_on")
     covering = policies.filter(starts_on__lte=claim_date, ends_on__gte=claim_date).first()
     return covering or policies.first()
-
-
-def aggregate_remaining(*, policy: Policy, excluding: Case | None = None) -> int:
-    """What remains of the policy period's aggregate limit after payouts on its other cases."""
-    paid = (
-        Case.objects.filter(policy=policy, assessment__isnull=False)
-        .exclude(state__in=[CaseState.WITHDRAWN])
-        .exclude(pk=getattr(excluding, "pk", None))
-        .aggregate(total=Sum("assessment__total"))["total"]
-        or 0
-    )
-    return max(policy.aggregate_limit - paid, 0)
 
 
 def case_transitions_for(*, case: Case, user) -> list:

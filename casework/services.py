@@ -1,6 +1,7 @@
 """Writes for casework. Views, forms and commands call these, never transitions directly."""
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 from pathlib import PurePath
 
@@ -10,11 +11,12 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_fsm import ConcurrentTransition
 
 from search.backends import update_index
 
 from . import rules
-from .choices import ComplaintType
+from .choices import CaseState, ComplaintType
 from .models import (
     Assessment,
     Attachment,
@@ -24,10 +26,12 @@ from .models import (
     CaseTransition,
     Message,
     Opinion,
+    PatientDataAccess,
     PatientInfo,
+    Policy,
 )
 from .precedents import precedent_document
-from .selectors import aggregate_remaining, policy_for_claim, reviewer_conflicted
+from .selectors import policy_for_claim, reviewer_conflicted
 from .transitions import transition_allowed
 from .uploads import upload_check
 
@@ -56,8 +60,13 @@ def case_report(
     patient_demands: str = "",
     urgency: str = "normal",
     no_payment_promised: bool,
+    attachments: Sequence[tuple[object, str]] = (),
 ) -> Case:
-    """Record a member's complaint report as a new case in 受付."""
+    """Record a member's complaint report as a new case in 受付, with its (upload, kind)
+    attachments: every file is checked first, then the case and all its files are saved in one
+    transaction, so a refused file never leaves a case behind without it."""
+    for upload, _ in attachments:
+        upload_check(upload)
     if not no_payment_promised:
         raise ValidationError(
             {
@@ -95,6 +104,8 @@ def case_report(
         by=reporter,
         note="会員から報告",
     )
+    for upload, kind in attachments:
+        _attachment_store(case=case, by=reporter, upload=upload, kind=kind)
     transaction.on_commit(lambda: precedent_index(case=case))
     logger.info("Case %s reported (facility %s)", case.reference, facility.pk)
     return case
@@ -132,8 +143,11 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
     conditions do not hold now, and django_fsm.ConcurrentTransition when someone else moved the
     case first.
     """
-    method = transition_allowed(instance=case, name=name, by=by)
     with transaction.atomic():
+        if _commits_money(case, name):
+            _policy_lock(case)
+        # Checked under the lock: the aggregate condition must see every other reservation.
+        method = transition_allowed(instance=case, name=name, by=by)
         from_state = case.state
         method(by=by, **kwargs)
         case.full_clean(exclude=["state"])  # protected: only transitions change it
@@ -147,10 +161,33 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
     return case
 
 
-def _require_party(case: Case, user) -> None:
-    """Only the case's own facility and the association's staff take part in a case."""
-    if not (user.has_perm("casework.view_case") or case.is_member(user)):
+def _commits_money(case: Case, name: str) -> bool:
+    return any(
+        t.name == name and t.custom.get("commits_money") for t in case.get_all_state_transitions()
+    )
+
+
+def _policy_lock(case: Case) -> Policy | None:
+    """Hold the case's policy row until commit. Everything that commits money against a policy
+    takes this lock first (then the case's), so two assessors on two cases of one policy see
+    each other's reservation instead of both spending the same remainder."""
+    if case.policy_id is None:
+        return None
+    return Policy.objects.select_for_update().get(pk=case.policy_id)
+
+
+def _require_party(case: Case, user) -> bool:
+    """Only the case's own facility and the association's staff take part in a case; a member
+    writes only while the case is open. Returns whether `user` is staff."""
+    is_staff = user.has_perm("casework.view_case")
+    if not (is_staff or case.is_member(user)):
         raise PermissionDenied("この案件を扱う権限がありません。")
+    if not is_staff and not case.is_open:
+        raise ValidationError(
+            "この案件は終了しているため、メッセージやファイルは送れません。"
+            "ご用件がある場合は協会までお電話ください。"
+        )
+    return is_staff
 
 
 @transaction.atomic
@@ -166,8 +203,7 @@ def patient_consent_record(*, case: Case, by) -> Case:
 @transaction.atomic
 def message_post(*, case: Case, author, body: str, internal: bool = False) -> Message:
     """Add a message to the case's thread; the member is told of staff messages by email."""
-    _require_party(case, author)
-    is_staff = author.has_perm("casework.view_case")
+    is_staff = _require_party(case, author)
     if internal and not is_staff:
         raise PermissionDenied("職員のみのメモは職員だけが書けます。")
     body = body.strip()
@@ -185,25 +221,44 @@ def message_post(*, case: Case, author, body: str, internal: bool = False) -> Me
     return message
 
 
+def _display_name(name: str, limit: int = 255) -> str:
+    """The file name as the person chose it, shortened to `limit` characters keeping the
+    extension (it is only shown; the stored name is random)."""
+    name = PurePath(name or "").name or "file"
+    if len(name) <= limit:
+        return name
+    suffix = PurePath(name).suffix[:16]
+    return name[: limit - len(suffix) - 1] + "…" + suffix
+
+
+def _attachment_store(*, case: Case, by, upload, kind: str) -> Attachment:
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        content_type=upload_check(upload),
+        size=upload.size,
+        uploaded_by=by,
+        original_name=_display_name(upload.name),
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    logger.info("Case %s: attachment %s added by user %s", case.reference, attachment.pk, by.pk)
+    return attachment
+
+
 @transaction.atomic
 def attachment_add(*, case: Case, by, upload, kind: str) -> Attachment:
     """Store a checked file outside the web root; a consent form records the patient's consent."""
     _require_party(case, by)
-    content_type = upload_check(upload)
-    attachment = Attachment(
-        case=case,
-        kind=kind,
-        content_type=content_type,
-        size=upload.size,
-        uploaded_by=by,
-        original_name=PurePath(upload.name).name[:255],
-    )
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
+    attachment = _attachment_store(case=case, by=by, upload=upload, kind=kind)
     if kind == AttachmentKind.CONSENT and not case.has_patient_consent():
         patient_consent_record(case=case, by=by)
-    logger.info("Case %s: attachment %s added by user %s", case.reference, attachment.pk, by.pk)
     return attachment
+
+
+def patient_data_access_record(*, case: Case, by, what: str, detail: str = "") -> None:
+    """Note that `by` was shown the patient's data of `case` (append-only access log)."""
+    PatientDataAccess.objects.create(case=case, by=by, what=what, detail=detail[:255])
 
 
 @transaction.atomic
@@ -234,45 +289,67 @@ def opinion_save(
     return opinion
 
 
-@transaction.atomic
 def assessment_compute(
-    *, case: Case, by, damages: int, legal_costs: int = 0, other_insurance_paid: int = 0
+    *,
+    case: Case,
+    by,
+    damages: int,
+    legal_costs: int = 0,
+    other_insurance_paid: int = 0,
+    revision: int | None = None,
 ) -> Assessment:
-    """Compute the payout with casework.rules and keep every line for checking."""
+    """Compute the payout with casework.rules, keep every line for checking, reserve it against
+    the policy's aggregate and audit it.
+
+    `revision` is the assessment revision the assessor's form was loaded with (0 before the
+    first computation); None (commands, the demo) takes whatever is current. Runs under the policy's row lock, then the case's; raises
+    ConcurrentTransition when the case has left 査定中 or someone recomputed since the form was
+    loaded, ValidationError (Japanese) when the amounts cannot be computed.
+    """
     if not by.has_perm("casework.assess_case"):
         raise PermissionDenied("査定の権限がありません。")
-    if case.state != "assessment":
-        raise ValidationError("査定中の案件のみ査定できます。")
-    policy = case.policy
-    remaining = aggregate_remaining(policy=policy, excluding=case)
-    try:
-        payout = rules.calculate_payout(
-            damages,
-            policy.payout_limit,
-            legal_costs=legal_costs,
-            other_insurance_paid=other_insurance_paid,
-            deductible=policy.deductible,
-            aggregate_remaining=remaining,
+    with transaction.atomic():
+        policy = _policy_lock(case)
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        previous = Assessment.objects.filter(case_id=case.pk).first()
+        current_revision = previous.revision if previous else 0
+        if current.state != CaseState.ASSESSMENT or revision not in (None, current_revision):
+            raise ConcurrentTransition("assessment form is stale")
+        if policy is None:
+            raise ValidationError("保険契約のない案件は査定できません。")
+        remaining = policy.aggregate_remaining(excluding=current)
+        try:
+            payout = rules.calculate_payout(
+                damages,
+                policy.payout_limit,
+                legal_costs=legal_costs,
+                other_insurance_paid=other_insurance_paid,
+                deductible=policy.deductible,
+                aggregate_remaining=remaining,
+            )
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        assessment = previous or Assessment(case=current)
+        assessment.damages, assessment.legal_costs = damages, legal_costs
+        assessment.other_insurance_paid = other_insurance_paid
+        assessment.payout_limit, assessment.deductible = policy.payout_limit, policy.deductible
+        assessment.aggregate_remaining, assessment.total = remaining, payout.total
+        assessment.assessed_by, assessment.assessed_at = by, timezone.now()
+        assessment.revision = current_revision + 1
+        assessment.lines = [
+            {"label": line.label, "amount": line.amount, "note": line.note} for line in payout.lines
+        ]
+        assessment.save()
+        CaseTransition.objects.create(
+            case=current,
+            name="assess" if previous is None else "reassess",
+            from_state=current.state,
+            to_state=current.state,
+            by=by,
+            note=f"支払総額 {rules.format_yen(payout.total)}（損害賠償金 {rules.format_yen(damages)}）",
         )
-    except ValueError as error:
-        raise ValidationError(str(error)) from error
-    transaction.on_commit(lambda: precedent_index(case=case))
-    assessment, _ = Assessment.objects.update_or_create(
-        case=case,
-        defaults={
-            "damages": damages,
-            "legal_costs": legal_costs,
-            "other_insurance_paid": other_insurance_paid,
-            "payout_limit": policy.payout_limit,
-            "deductible": policy.deductible,
-            "aggregate_remaining": remaining,
-            "total": payout.total,
-            "assessed_by": by,
-            "assessed_at": timezone.now(),
-            "lines": [
-                {"label": line.label, "amount": line.amount, "note": line.note}
-                for line in payout.lines
-            ],
-        },
+        transaction.on_commit(lambda: precedent_index(case=current))
+    logger.info(
+        "Case %s assessed by user %s (revision %s)", case.reference, by.pk, assessment.revision
     )
     return assessment

@@ -1,3 +1,4 @@
+from .access import PatientDataAccess, PatientDataView
 from .cases import Case, CaseCounter, CaseTransition, PatientInfo
 from .parties import Doctor, Facility, MemberProfile, ReviewerProfile
 from .policies import Policy
@@ -17,6 +18,8 @@ __all__ = [
     "MemberProfile",
     "Message",
     "Opinion",
+    "PatientDataAccess",
+    "PatientDataView",
     "PatientInfo",
     "Policy",
     "Procedure",

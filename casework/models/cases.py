@@ -29,8 +29,12 @@ def _is_member_or_support(case: "Case", user) -> bool:
 
 
 def _may_approve_payment(case: "Case", user) -> bool:
-    # Separation of duties: whoever computed the payout never approves it.
-    return user.has_perm("casework.approve_payment") and not case.was_assessed_by(user)
+    # Separation of duties: whoever computed the payout or asked for its payment never approves it.
+    return (
+        user.has_perm("casework.approve_payment")
+        and not case.was_assessed_by(user)
+        and case.payment_requested_by_id != user.pk
+    )
 
 
 class Case(fsm.ConcurrentTransitionMixin, models.Model):
@@ -112,6 +116,14 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
     referral_kind = models.CharField(
         "紹介先", max_length=32, choices=ReferralKind.choices, blank=True
     )
+    payment_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="支払承認の依頼者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     payment_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="支払承認者",
@@ -162,6 +174,16 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
     @condition("査定がまだ行われていません。")
     def has_assessment(self) -> bool:
         return hasattr(self, "assessment")
+
+    @condition("この支払額では保険期間の総支払限度額を超えます。査定をやり直してください。")
+    def is_within_aggregate(self) -> bool:
+        """The assessed total still fits in what the policy's aggregate has left beside the other
+        cases' reservations. The service holds the policy's row lock while this is checked."""
+        return (
+            self.has_assessment()
+            and self.policy is not None
+            and self.assessment.total <= self.policy.aggregate_remaining(excluding=self)
+        )
 
     def was_assessed_by(self, user) -> bool:
         return self.has_assessment() and self.assessment.assessed_by_id == user.pk
@@ -311,19 +333,20 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         state,
         source=[S.SETTLEMENT, S.LITIGATION],
         target=S.PAYMENT_APPROVAL,
-        conditions=[has_assessment],
+        conditions=[has_assessment, is_within_aggregate],
         permission="casework.liaise_settlement",
-        custom={"label": "支払承認を依頼"},
+        custom={"label": "支払承認を依頼", "commits_money": True},
     )
     def request_payment(self, *, by):
-        pass
+        self.payment_requested_by = by
 
     @fsm.transition(
         state,
         source=S.PAYMENT_APPROVAL,
         target=S.PAID,
+        conditions=[is_within_aggregate],
         permission=_may_approve_payment,
-        custom={"label": "支払を承認"},
+        custom={"label": "支払を承認", "commits_money": True},
     )
     def approve_payment(self, *, by):
         self.payment_approved_by, self.paid_at = by, timezone.now()

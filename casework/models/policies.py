@@ -1,8 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Sum
 
 from .. import rules
-from ..choices import Course
+from ..choices import CaseState, Course
 from .parties import Doctor, Facility
 
 
@@ -42,6 +43,25 @@ class Policy(models.Model):
     def aggregate_limit(self) -> int:
         """The policy period's aggregate limit, set by the plan table for the per-accident limit."""
         return rules.AGGREGATE_LIMITS[self.payout_limit]
+
+    def aggregate_used(self, *, excluding=None) -> int:
+        """Yen of this period's aggregate that is spoken for: the assessed total of every case
+        on the policy that is not withdrawn, whether still committed (査定中 to 支払承認待ち)
+        or already paid (支払済, and 完了 after payment).
+
+        An assessment reserves its total from the moment it is computed; a recomputation
+        replaces the case's reservation; withdrawing the case releases it; payment turns it into
+        spent money, which stays counted. ``excluding`` leaves one case out (the one being
+        recomputed).
+        """
+        cases = self.cases.filter(assessment__isnull=False).exclude(state=CaseState.WITHDRAWN)
+        if excluding is not None:
+            cases = cases.exclude(pk=excluding.pk)
+        return cases.aggregate(total=Sum("assessment__total"))["total"] or 0
+
+    def aggregate_remaining(self, *, excluding=None) -> int:
+        """What is left of the aggregate limit after ``aggregate_used``."""
+        return max(self.aggregate_limit - self.aggregate_used(excluding=excluding), 0)
 
     def covers(self, claim_date) -> bool:
         return rules.is_covered(self.starts_on, self.ends_on, claim_date)

@@ -1,13 +1,13 @@
 """What members and the support team exchange on a case: messages and attachments."""
 
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
+from ..uploads import ALLOWED_TYPES
 from .cases import Case
 
 
@@ -17,8 +17,9 @@ def private_storage() -> FileSystemStorage:
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:
-    # A random name: the member's file name may carry the patient's name.
-    return f"cases/{instance.case_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    # A random name with the extension of the checked content type: the member's file name may
+    # carry the patient's name, and may be longer than any file system allows.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}{ALLOWED_TYPES[instance.content_type]}"
 
 
 class AttachmentKind(models.TextChoices):

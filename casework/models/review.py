@@ -58,6 +58,9 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="査定者", on_delete=models.PROTECT, related_name="+"
     )
     assessed_at = models.DateTimeField("査定日時", default=timezone.now)
+    # Counts computations: an assessment form carries the revision it was loaded with, so a
+    # stale form (someone recomputed meanwhile) is refused instead of overwriting.
+    revision = models.PositiveIntegerField("査定の回数", default=1)
 
     class Meta:
         verbose_name = verbose_name_plural = "査定"

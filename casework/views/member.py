@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransition
 
 from ..choices import NEXT_STEP
 from ..forms import AttachmentForm, CaseReportForm, MessageForm
+from ..models import PatientDataView
 from ..selectors import (
     case_transitions_for,
     cases_for_member,
@@ -20,7 +21,7 @@ from ..selectors import (
     policies_for_member,
     policy_for_claim,
 )
-from ..services import attachment_add, case_report, case_transition, message_post
+from ..services import case_report, case_transition, message_post, patient_data_access_record
 from .shared import attachment_response, attachment_upload, form_action, report_errors
 
 # The member actions offered on マイページ (the state machine still decides who may take them).
@@ -77,18 +78,14 @@ def report_case(request):
         if outside_period:
             form.ask_outside_period_confirmation()
         if not outside_period or data["confirm_outside_period"]:
-            case = case_report(reporter=request.user, facility=facility, **form.case_fields())
-            if data["attachment"]:
-                attachment_add(
-                    case=case,
-                    by=request.user,
-                    upload=data["attachment"],
-                    kind="photo"
-                    if data["attachment"].content_type.startswith("image/")
-                    else "document",
-                )
-            messages.success(request, f"ご相談を受け付けました（受付番号 {case.reference}）。")
-            return redirect("casework_portal:case", case.reference)
+            try:
+                case = case_report(reporter=request.user, facility=facility, **form.case_fields())
+            except ValidationError as error:
+                # Nothing was saved; the form comes back with everything typed.
+                report_errors(request, error)
+            else:
+                messages.success(request, f"ご相談を受け付けました（受付番号 {case.reference}）。")
+                return redirect("casework_portal:case", case.reference)
     return TemplateResponse(
         request,
         "casework/portal/report.html",
@@ -146,7 +143,11 @@ def upload_attachment(request, reference):
 @member_required
 def download_attachment(request, reference, pk):
     case = _member_case(request, reference)
-    return attachment_response(get_object_or_404(case.attachments, pk=pk))
+    attachment = get_object_or_404(case.attachments, pk=pk)
+    patient_data_access_record(
+        case=case, by=request.user, what=PatientDataView.ATTACHMENT, detail=attachment.original_name
+    )
+    return attachment_response(attachment)
 
 
 @member_required

@@ -11,7 +11,7 @@ from search.backends import get_search_backend
 from search.backends.base import SearchUnavailable
 
 from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
-from ..models import Case
+from ..models import Case, PatientDataView
 from ..precedents import precedent_key
 from ..selectors import (
     case_service_level,
@@ -27,6 +27,7 @@ from ..services import (
     message_post,
     opinion_save,
     patient_consent_record,
+    patient_data_access_record,
 )
 from .shared import attachment_response, attachment_upload, form_action
 
@@ -83,7 +84,7 @@ class CaseWorkspaceView(InspectView):
             )
             if may_review
             else None,
-            assessment_form=AssessmentForm()
+            assessment_form=AssessmentForm.for_case(case)
             if (case.state == "assessment" and user.has_perm("casework.assess_case"))
             else None,
             may_record_consent=(
@@ -98,6 +99,8 @@ class CaseWorkspaceView(InspectView):
             attachment_form=AttachmentForm(),
             similar_cases=_similar_cases(case),
         )
+        if context["show_patient"]:
+            patient_data_access_record(case=case, by=user, what=PatientDataView.PATIENT_SECTION)
         return context
 
 
@@ -181,5 +184,9 @@ def upload_view(request, pk):
 
 
 def attachment_view(request, pk, attachment_pk):
-    attachment = get_object_or_404(_staff_case(request, pk).attachments, pk=attachment_pk)
+    case = _staff_case(request, pk)
+    attachment = get_object_or_404(case.attachments, pk=attachment_pk)
+    patient_data_access_record(
+        case=case, by=request.user, what=PatientDataView.ATTACHMENT, detail=attachment.original_name
+    )
     return attachment_response(attachment)

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from casework import roles
 from casework.choices import ComplaintType, Course
 from casework.models import Doctor, Facility, MemberProfile, Policy, Procedure, ReviewerProfile
-from casework.services import case_report
+from casework.services import case_report, case_transition, opinion_save
 from cms_pages.choices import Specialty
 
 
@@ -136,5 +136,24 @@ def report(member, facility, doctor, policy):
             "no_payment_promised": True,
         }
         return case_report(**{**fields, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def in_assessment(report, support, surgeon, lawyer, chair, assessor):
+    """Report a case and walk it to 査定中: triage, review with two opinions, decided liable.
+    Keyword arguments go to `report`."""
+
+    def make(**overrides):
+        case = report(**overrides)
+        for name in ("start_triage", "refer_to_review"):
+            case = case_transition(case=case, name=name, by=support)
+        for reviewer in (surgeon, lawyer):
+            opinion_save(
+                case=case, reviewer=reviewer, conclusion="liable", text="所見", submit=True
+            )
+        case = case_transition(case=case, name="decide_liable", by=chair, reasons="過失あり")
+        return case_transition(case=case, name="start_assessment", by=assessor)
 
     return make

@@ -37,8 +37,11 @@ def test_a_reported_case_gets_a_phone_readable_reference_and_starts_in_received(
 
 
 def test_the_liable_path_to_payment_and_closure(
-    report, support, surgeon, lawyer, chair, assessor, insurer, member
+    report, support, surgeon, lawyer, chair, assessor, insurer, make_user
 ):
+    from casework import roles
+
+    approver = make_user("approver", roles.INSURER)
     case = _move(report(), support, "start_triage", "refer_to_review")
     assert case.get_state_display() == "審査中"
     _two_opinions(case, surgeon, lawyer)
@@ -50,7 +53,8 @@ def test_the_liable_path_to_payment_and_closure(
     assessment = assessment_compute(case=case, by=assessor, damages=3_000_000, legal_costs=200_000)
     assert assessment.total == 3_100_000  # 3,000,000 − 100,000 deductible + legal costs
     case = _move(case, assessor, "start_settlement")
-    case = _move(case, insurer, "request_payment", "approve_payment")
+    case = _move(case, insurer, "request_payment")
+    case = _move(case, approver, "approve_payment")
     case = _move(case, support, "close")
     assert case.get_state_display() == "完了"
 
@@ -61,9 +65,10 @@ def test_the_liable_path_to_payment_and_closure(
         ("triage", "under_review", "support"),
         ("under_review", "liable", "chair"),
         ("liable", "assessment", "assessor"),
+        ("assessment", "assessment", "assessor"),  # the assessment, audited
         ("assessment", "settlement", "assessor"),
         ("settlement", "payment_approval", "insurer"),
-        ("payment_approval", "paid", "insurer"),
+        ("payment_approval", "paid", "approver"),
         ("paid", "closed", "support"),
     ]
 

@@ -22,16 +22,6 @@ def _case_url(case, suffix=""):
     return f"/admin/cases/{case.pk}/{suffix}"
 
 
-def _in_assessment(case, support, reviewers, chair, assessor):
-    """Walk a fresh case to 査定中: triage, review with two opinions, decided liable."""
-    for name in ("start_triage", "refer_to_review"):
-        case = case_transition(case=case, name=name, by=support)
-    for reviewer in reviewers:
-        opinion_save(case=case, reviewer=reviewer, conclusion="liable", text="所見", submit=True)
-    case = case_transition(case=case, name="decide_liable", by=chair, reasons="過失あり")
-    return case_transition(case=case, name="start_assessment", by=assessor)
-
-
 def _refused(response) -> bool:
     """Wagtail's admin answers a refused action by sending the user back to the dashboard."""
     return response.status_code == 403 or (
@@ -120,13 +110,13 @@ def test_a_reviewer_sees_other_opinions_only_after_submitting_their_own(
 
 
 def test_the_assessor_computes_the_payout_and_sees_it_line_by_line(
-    client, report, support, surgeon, lawyer, chair, assessor
+    client, in_assessment, assessor
 ):
-    case = _in_assessment(report(), support, (surgeon, lawyer), chair, assessor)
+    case = in_assessment()
     client.force_login(assessor)
     response = client.post(
         _case_url(case, "assessment/"),
-        {"damages": "15000000", "legal_costs": "1500000", "other_insurance_paid": ""},
+        {"damages": "15000000", "legal_costs": "1500000", "other_insurance_paid": "", "revision": "0"},
     )
     assert response.status_code == 302
     _, html = _page(client, assessor, _case_url(case))
@@ -135,11 +125,11 @@ def test_the_assessor_computes_the_payout_and_sees_it_line_by_line(
 
 
 def test_bad_amounts_are_refused_in_japanese_and_nothing_is_saved(
-    client, report, support, surgeon, lawyer, chair, assessor
+    client, in_assessment, assessor
 ):
-    case = _in_assessment(report(), support, (surgeon, lawyer), chair, assessor)
+    case = in_assessment()
     client.force_login(assessor)
-    response = client.post(_case_url(case, "assessment/"), {"damages": "1.5"}, follow=True)
+    response = client.post(_case_url(case, "assessment/"), {"damages": "1.5", "revision": "0"}, follow=True)
     assert "金額は半角数字（円・整数）で入力してください。" in response.content.decode()
     assert not Case.objects.get(pk=case.pk).has_assessment()
 
