@@ -106,9 +106,7 @@ def test_the_recompute_form_opens_with_the_current_figures(client, in_assessment
     assert 'name="revision" value="1"' in html
 
 
-def test_whoever_requested_a_payment_never_approves_it(
-    in_assessment, assessor, insurer, approver
-):
+def test_whoever_requested_a_payment_never_approves_it(in_assessment, assessor, insurer, approver):
     case = in_assessment()
     _assess(case, assessor, 2_100_000)
     case = case_transition(case=case, name="start_settlement", by=assessor)
@@ -165,7 +163,9 @@ def test_assessors_at_once_never_spend_more_than_the_aggregate(
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=assess, args=pair) for pair in zip(cases, people)]
+    threads = [
+        threading.Thread(target=assess, args=pair) for pair in zip(cases, people, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -189,7 +189,9 @@ def test_no_sequence_of_money_steps_overspends_a_policy(
         for name in ("start_triage", "refer_to_review"):
             case = case_transition(case=case, name=name, by=support)
         for reviewer in (surgeon, lawyer):
-            opinion_save(case=case, reviewer=reviewer, conclusion="liable", text="所見", submit=True)
+            opinion_save(
+                case=case, reviewer=reviewer, conclusion="liable", text="所見", submit=True
+            )
         case = case_transition(case=case, name="decide_liable", by=chair, reasons="過失あり")
         return case_transition(case=case, name="start_assessment", by=assessor)
 
