@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -27,7 +28,9 @@ from .forms import (
     LoginForm,
     TwoFactorCodeForm,
 )
+from .lockout import account_key_for
 from .permissions import is_staff_user
+from .throttling import rate_limited
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +74,7 @@ class LogoutView(auth_views.LogoutView):
         return render(request, self.template_name)
 
 
+@method_decorator(rate_limited("password_reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = JapanesePasswordResetForm
     template_name = "accounts/password_reset_form.html"
@@ -90,6 +94,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
+@method_decorator(rate_limited("password_reset_confirm"), name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = JapaneseSetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
@@ -97,9 +102,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # Whoever proved they own the mailbox may try again at once, whatever axes counted.
+        # Whoever proved they own the mailbox may try again at once, whatever axes counted (under
+        # the account's key, or under its address when that address is shared; see lockout.py).
         user = form.user
-        for name in {user.get_username().lower(), (user.email or "").lower()} - {""}:
+        for name in {account_key_for(user), (user.email or "").lower()} - {""}:
             axes_reset(username=name)
         return response
 

@@ -8,6 +8,7 @@ from .. import rules
 from ..choices import Course, Society
 from .choices import ApplicantRole, QualifyingRole
 from .eligibility import applicant_problem, doctor_problem, membership_problem
+from .models import Application
 
 PREFECTURES = (
     "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 "
@@ -16,10 +17,28 @@ PREFECTURES = (
     "福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県"
 ).split()
 _YES_NO = [("yes", "はい"), ("no", "いいえ")]
+# The longest address mail can deliver (RFC 5321) and Application.email's column.
+EMAIL_MAX_LENGTH = Application._meta.get_field("email").max_length
 
 
-def _text(label: str, max_length: int, *, required: bool = True, **attrs) -> forms.CharField:
-    return forms.CharField(
+class NormalizedTextField(forms.CharField):
+    """Text as stored: full-width letters and digits from a Japanese input method folded (NFKC),
+    spaces collapsed, before the length is checked. Folding can lengthen text (㍿ is 株式会社), so
+    the limit is checked on what will be saved, never on what was typed."""
+
+    def to_python(self, value):
+        return " ".join(unicodedata.normalize("NFKC", super().to_python(value)).split())
+
+
+def _text(label: str, column: str, *, required: bool = True, **attrs) -> forms.CharField:
+    """A one-line text field as long as Application's `column` allows, with Japanese messages.
+
+    The limits, from the model: names and readings 100 characters, facility and corporation
+    names 200, phone and membership numbers 32; the email address has EMAIL_MAX_LENGTH. The
+    application has no free-text area.
+    """
+    max_length = Application._meta.get_field(column).max_length
+    return NormalizedTextField(
         label=label,
         max_length=max_length,
         required=required,
@@ -44,11 +63,6 @@ def _choice(label: str, choices, **kwargs) -> forms.ChoiceField:
     )
 
 
-def _clean_text(value: str) -> str:
-    # Full-width letters and digits from a Japanese input method are folded; spaces collapsed.
-    return " ".join(unicodedata.normalize("NFKC", value).split())
-
-
 class StepForm(forms.Form):
     """A step of the application; `course` and `applicant_role` are what earlier steps chose."""
 
@@ -57,13 +71,6 @@ class StepForm(forms.Form):
     def __init__(self, *args, course: str | None = None, applicant_role: str | None = None, **kw):
         super().__init__(*args, **kw)
         self.course, self.applicant_role = course, applicant_role
-
-    def clean(self):
-        data = super().clean()
-        for name, value in data.items():
-            if isinstance(value, str) and name != "email":
-                data[name] = _clean_text(value)
-        return data
 
     def application_fields(self) -> dict:
         """This step's share of Application's fields."""
@@ -105,7 +112,7 @@ class CourseForm(StepForm):
             '<a href="/request/">資料請求</a>からお申し込みいただけます。'
         ),
     )
-    membership_number = _text("会員番号", 32, required=False, autocomplete="off")
+    membership_number = _text("会員番号", "membership_number", required=False, autocomplete="off")
 
     def clean(self):
         data = super().clean()
@@ -135,19 +142,20 @@ class ApplicantForm(StepForm):
         [(r.value, r.label) for r in ApplicantRole if r != ApplicantRole.DOCTOR],
         help_text="医療法人の理事長は、医師でない方もお申し込みいただけます。",
     )
-    applicant_name = _text("氏名", 100, autocomplete="name")
-    applicant_name_kana = _text("氏名（よみがな）", 100)
+    applicant_name = _text("氏名", "applicant_name", autocomplete="name")
+    applicant_name_kana = _text("氏名（よみがな）", "applicant_name_kana")
     email = forms.EmailField(
         label="メールアドレス",
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text="受付確認と、承認後のマイページのご案内をお送りします。",
         error_messages={
             "required": "メールアドレスを入力してください。",
             "invalid": "メールアドレスの形式が正しくありません。",
+            "max_length": f"メールアドレスは{EMAIL_MAX_LENGTH}文字以内で入力してください。",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
-    phone = _text("電話番号", 32, autocomplete="tel", inputmode="tel")
+    phone = _text("電話番号", "phone", autocomplete="tel", inputmode="tel")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,8 +191,8 @@ class ApplicantForm(StepForm):
 class FacilityForm(StepForm):
     title = "施設"
 
-    facility_name = _text("施設名", 200, autocomplete="organization")
-    corporation_name = _text("法人名（医療法人の場合）", 200, required=False)
+    facility_name = _text("施設名", "facility_name", autocomplete="organization")
+    corporation_name = _text("法人名（医療法人の場合）", "corporation_name", required=False)
     prefecture = forms.ChoiceField(
         label="都道府県",
         choices=[("", "選択してください"), *((p, p) for p in PREFECTURES)],
@@ -239,8 +247,8 @@ class DoctorForm(StepForm):
     title = "医師と所属学会"
 
     qualifying_role = _choice("医師の立場", QualifyingRole.choices)
-    doctor_name = _text("医師の氏名", 100)
-    doctor_name_kana = _text("医師の氏名（よみがな）", 100)
+    doctor_name = _text("医師の氏名", "doctor_name")
+    doctor_name_kana = _text("医師の氏名（よみがな）", "doctor_name_kana")
     doctor_is_doctor = _choice("開設者または施術責任者は医師ですか", _YES_NO)
     societies = forms.MultipleChoiceField(
         label="所属学会（複数選択可）",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from .. import rules
+from ..accounts.throttling import rate_limited
 from .models import Application
 from .services import application_preview, application_submit
 from .wizard import ORDER, STEPS, Wizard
@@ -17,6 +18,7 @@ DONE_KEY = "enrollment_done"
 
 
 @never_cache
+@rate_limited("enrollment")
 def step(request, name: str = ORDER[0]):
     if name not in STEPS:
         raise Http404

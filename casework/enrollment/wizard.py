@@ -10,6 +10,10 @@ from django.utils.datastructures import MultiValueDict
 from .forms import ApplicantForm, ConfirmForm, CourseForm, DoctorForm, FacilityForm, StepForm
 
 SESSION_KEY = "enrollment"
+# What is kept of a posted value: far more than any field allows (254 characters at most), far
+# less than a hostile POST could otherwise put in the session (megabytes per request).
+STORED_VALUE_CHARS = 1000
+STORED_VALUES_PER_FIELD = 20
 STEPS = {
     "course": CourseForm,
     "applicant": ApplicantForm,
@@ -26,9 +30,15 @@ class Wizard:
         self.raw: dict[str, dict[str, list[str]]] = session.get(SESSION_KEY, {})
 
     def store(self, step: str, post) -> None:
-        """Keep what was posted for `step`'s fields (whatever it is worth)."""
+        """Keep what was posted for `step`'s fields (whatever it is worth, within bounds)."""
         names = STEPS[step].base_fields
-        self.raw[step] = {name: post.getlist(name) for name in names if name in post}
+        self.raw[step] = {
+            name: [
+                value[:STORED_VALUE_CHARS] for value in post.getlist(name)[:STORED_VALUES_PER_FIELD]
+            ]
+            for name in names
+            if name in post
+        }
         self.session[SESSION_KEY] = self.raw
 
     def clear(self) -> None:

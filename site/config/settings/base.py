@@ -106,18 +106,38 @@ LOGIN_REDIRECT_URL = "/mypage/"
 # Password-reset links are valid for one day (the email says so).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# django-axes: 5 failed logins for one username from one IP address lock that pair out for
-# 15 minutes (templates/accounts/locked_out.html says 15分: change both together). A success
-# resets the count. Failures are stored in the database (axes' default handler).
+# django-axes: 5 failed logins for one account, from whatever addresses, lock the account for
+# 15 minutes (templates/accounts/locked_out.html says 15分: change both together); attempts during
+# the lock extend it. Counting per account rather than per (account, address) stops a guesser who
+# rotates addresses; axes has one limit for every lockout parameter, so a (username, ip_address)
+# counter beside it could never lock first. Anyone locked out of their own account lifts the lock
+# by resetting their password. A success resets the count. Failures are stored in the database.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for ip_address among the parameters, lest rotating User-Agents or cookies dodge
+# the count; the account is counted here, which neither changes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Email login is case-insensitive, so is the failure count.
+# The username or email address typed, in any case, counts against one key per account.
 AXES_USERNAME_CALLABLE = "casework.accounts.lockout.lockout_username"
 # The client address is REMOTE_ADDR only; production.py trusts X-Forwarded-For from its proxy.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Rate limits on public forms (casework/accounts/throttling.py): at most (POSTs, seconds) per
+# client address (as axes reads it), fixed windows counted in the cache; GETs never count.
+# 資料請求: one request and a few corrections, from a clinic's shared address. /join/: one
+# application takes 5 POSTs and typically about 10 with corrections; a corporation applies
+# once per clinic, so 60 covers several applications in one sitting. Password reset: each request
+# emails the account, so 5 (a few mistyped addresses); setting the new password has its own
+# count so that the person who asked for the link is never refused on the last step.
+RATE_LIMITS = {
+    "request_form": (10, 60 * 60),
+    "enrollment": (60, 60 * 60),
+    "password_reset": (5, 60 * 60),
+    "password_reset_confirm": (10, 60 * 60),
+}
 
 # Two-factor authentication (django-otp): staff need a TOTP code before the admin sites.
 # Switched off in test.py for the rest of the suite; tests/casework/accounts switch it on.

@@ -1,7 +1,14 @@
-"""django-axes: five wrong passwords for one account from one address lock it for 15 minutes."""
+"""django-axes: five wrong passwords for one account, from any addresses and whether it is named
+by username or email address, lock it for 15 minutes."""
+
+from io import StringIO
 
 import pytest
+from axes.models import AccessAttempt
+from django.core.management import call_command
 from django.test import RequestFactory
+
+from casework.accounts.lockout import account_key
 
 from .conftest import PASSWORD
 
@@ -35,15 +42,65 @@ def test_changing_the_case_of_the_address_does_not_buy_more_tries(client, member
     assert response.status_code == 429
 
 
-def test_the_lock_is_per_address_and_account(client, member, log_in):
-    _fail(log_in, EMAIL, 5)
-    # The same account from another address still logs in (username and IP address together).
-    response = client.post(
-        "/accounts/login/",
-        {"username": EMAIL, "password": PASSWORD},
-        REMOTE_ADDR="203.0.113.9",
+def _post_from(client, address, username, password="wrong-password"):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
     )
-    assert response["Location"] == "/mypage/"
+
+
+def test_rotating_the_client_address_does_not_buy_more_tries(client, member):
+    responses = [_post_from(client, f"203.0.113.{n}", EMAIL) for n in range(1, 9)]
+    assert [r.status_code for r in responses] == [200] * 4 + [429] * 4
+    # The right password from yet another address, too late.
+    response = _post_from(client, "198.51.100.7", EMAIL, PASSWORD)
+    assert response.status_code == 429
+    assert LOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_username_and_the_email_address_share_one_count(client, member, log_in):
+    for username in ["m-0001", EMAIL, " M-0001 ", EMAIL.upper()]:
+        assert log_in(username, "wrong-password").status_code == 200
+    assert log_in("m-0001", "wrong-password").status_code == 429
+    assert log_in(EMAIL).status_code == 429
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"m-0001"}
+
+
+def test_a_success_by_username_resets_failures_typed_as_the_email_address(client, member, log_in):
+    _fail(log_in, EMAIL, 4)
+    assert log_in("m-0001")["Location"] == "/mypage/"
+    assert not AccessAttempt.objects.exists()
+    client.post("/accounts/logout/")
+    assert _fail(log_in, EMAIL, 4)[-1].status_code == 200
+
+
+def test_another_account_is_not_locked(client, member, make_account, log_in):
+    make_account("m-0002", email="other@sakura-clinic.example.jp")
+    _fail(log_in, EMAIL, 5)
+    assert log_in("other@sakura-clinic.example.jp")["Location"] == "/mypage/"
+
+
+def test_unknown_names_keep_what_was_typed(member, make_account):
+    assert account_key(" Nobody@Example.jp ") == "nobody@example.jp"
+    assert account_key("someone") == "someone"
+    # An address two accounts share names neither of them.
+    make_account("m-0002", email="shared@example.jp")
+    make_account("m-0003", email="Shared@example.jp")
+    assert account_key("shared@example.jp") == "shared@example.jp"
+    assert account_key(EMAIL.upper()) == "m-0001"
+
+
+def test_axes_reset_unlocks_every_account(client, member, log_in):
+    _fail(log_in, EMAIL, 5)
+    assert log_in(EMAIL).status_code == 429
+    call_command("axes_reset", stdout=StringIO())
+    assert log_in(EMAIL)["Location"] == "/mypage/"
+
+
+def test_axes_reset_username_takes_the_account_username(client, member, log_in):
+    _fail(log_in, EMAIL, 5)
+    call_command("axes_reset_username", "m-0001", stdout=StringIO())
+    assert log_in(EMAIL)["Location"] == "/mypage/"
 
 
 def test_a_success_resets_the_count(client, member, log_in):

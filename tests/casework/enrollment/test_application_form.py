@@ -201,3 +201,59 @@ def test_the_confirmation_must_be_ticked(client):
     assert response.status_code == 200
     assert "チェックを入れてください" in _text(response)
     assert re.search(r"高橋 花子", _text(response))
+
+
+LONGEST = [
+    ("course", "membership_number", "会員番号", 32),
+    ("applicant", "applicant_name", "氏名", 100),
+    ("applicant", "applicant_name_kana", "氏名（よみがな）", 100),
+    ("applicant", "phone", "電話番号", 32),
+    ("facility", "facility_name", "施設名", 200),
+    ("facility", "corporation_name", "法人名（医療法人の場合）", 200),
+    ("doctor", "doctor_name", "医師の氏名", 100),
+    ("doctor", "doctor_name_kana", "医師の氏名（よみがな）", 100),
+]
+STEP_DATA = {"course": COURSE, "applicant": APPLICANT, "facility": FACILITY, "doctor": DOCTOR}
+EARLIER = ["course", "applicant", "facility", "doctor"]
+
+
+def _reach(client, step):
+    for name in EARLIER[: EARLIER.index(step)]:
+        _fill(client, (name, STEP_DATA[name]))
+
+
+@pytest.mark.parametrize(("step", "field", "label", "limit"), LONGEST)
+def test_every_text_field_has_a_length_limit_with_a_japanese_message(
+    client, step, field, label, limit
+):
+    _reach(client, step)
+    form = _text(client.get(f"/join/{step}/"))
+    assert re.search(rf'name="{field}"[^>]*maxlength="{limit}"', form)
+
+    response = client.post(f"/join/{step}/", {**STEP_DATA[step], field: "あ" * (limit + 1)})
+    assert response.status_code == 200
+    assert f"{label}は{limit}文字以内で入力してください。" in _text(response)
+    assert (
+        client.post(f"/join/{step}/", {**STEP_DATA[step], field: "あ" * limit}).status_code == 302
+    )
+
+
+def test_the_email_address_has_a_length_limit_too(client):
+    _reach(client, "applicant")
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".jp"  # 312 characters
+    response = client.post("/join/applicant/", {**APPLICANT, "email": address})
+    assert "メールアドレスは254文字以内で入力してください。" in _text(response)
+
+
+def test_the_limit_counts_the_text_as_it_will_be_saved(client):
+    # ㍿ folds to 株式会社: 30 characters typed are 120 saved, over the 100 allowed.
+    _reach(client, "applicant")
+    response = client.post("/join/applicant/", {**APPLICANT, "applicant_name": "㍿" * 30})
+    assert "氏名は100文字以内で入力してください。" in _text(response)
+
+
+def test_an_enormous_value_is_not_kept_whole_in_the_session(client):
+    response = client.post("/join/course/", {**COURSE, "membership_number": "x" * 100_000})
+    assert "会員番号は32文字以内で入力してください。" in _text(response)
+    [kept] = client.session["enrollment"]["course"]["membership_number"]
+    assert 32 < len(kept) <= 1000
