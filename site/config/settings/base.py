@@ -138,6 +138,9 @@ RATE_LIMITS = {
     "password_reset": (5, 60 * 60),
     "password_reset_confirm": (10, 60 * 60),
 }
+# One password reset for everyone, the rate-limited one at /accounts/password-reset/ (which also
+# lifts a login lock); Wagtail's own at /admin/password_reset/ would be a second, unlimited one.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Two-factor authentication (django-otp): staff need a TOTP code before the admin sites.
 # Switched off in test.py for the rest of the suite; tests/casework/accounts switch it on.

@@ -88,6 +88,12 @@ def test_setting_the_new_password_has_its_own_limit(client, member, log_in):
     assert client.get(set_password_url).status_code == 200
 
 
+def test_the_only_password_reset_is_the_limited_one(client):
+    assert client.get("/admin/password_reset/").status_code == 404
+    assert client.post("/admin/password_reset/", {"email": EMAIL}).status_code == 404
+    assert "/admin/password_reset/" not in client.get("/admin/login/").content.decode()
+
+
 def test_the_window_ends_and_retry_after_says_when(client, monkeypatch):
     posts, seconds = settings.RATE_LIMITS["password_reset"]
     start = 1_800_000_000 // seconds * seconds  # the start of a window
