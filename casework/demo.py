@@ -1,17 +1,19 @@
-"""Demo casework data for development (``manage.py generate_demo_cases``).
+"""Demo casework data for development (``manage.py generate_demo_cases``, ``setup_demo``).
 
 Creates, once, the supporting records a demonstration needs (facilities, doctors, policies,
 member and staff logins) and then, on every run, ``count`` new cases reported by members and
 walked through the state machine by the right people, always through ``casework.services``.
 
 Everything is drawn from ``random.Random(seed)``: the same seed gives the same cases (states,
-procedures, narratives, people, amounts). Only where the cases sit in time depends on the day
-of the run: the timeline is placed before "now", so that ages, service levels and the monthly
-chart look like a live system.
+procedures, narratives, people; amounts too, as far as the policies' aggregates leave room).
+Where things sit in time depends on the day of the run: policy periods are counted from the one
+in force today (``casework.rules``), claims fall in the last three years, and every step is
+taken with the clock set to the moment it happened (``time_machine``, from the dev extra: the
+demo is a development tool), so that whatever a transition stamps, it stamps itself, and ages,
+service levels and the monthly chart look like a live system.
 
-This module is for demonstration data only. It sets known passwords and backdates timestamps
-with queryset updates (the audit trail is otherwise append-only); nothing else in the project
-may do either.
+This module is for demonstration data only: it sets known passwords and moves the clock;
+nothing else in the project may do either.
 """
 
 import functools
@@ -25,17 +27,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
+import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
 from cms_pages.choices import Specialty
 
-from . import roles
+from . import roles, rules
 from .choices import (
     CaseState,
     ComplaintType,
@@ -47,19 +51,17 @@ from .choices import (
     Urgency,
 )
 from .models import (
-    Assessment,
     Case,
-    CaseTransition,
     Doctor,
     Facility,
     MemberProfile,
-    Opinion,
     Policy,
     Procedure,
     ReviewerProfile,
 )
 from .reference_data import reference_data_sync
 from .rules import format_yen
+from .selectors import policy_for_claim
 from .service_levels import TOKYO, is_business_day
 from .services import (
     assessment_compute,
@@ -75,14 +77,21 @@ PF = ProcedureField
 
 DEMO_PASSWORD = "amrm-demo"  # development only; printed by the command on purpose
 
-# Claims are spread from here to today; the policy years below run 1 Dec → 30 Nov.
-WINDOW_START = date(2024, 1, 4)
+# Claims are spread over the last three years or so: always within the last four policy periods.
+WINDOW = timedelta(days=1065)
 MAN = 10_000  # 万円
+# A mid-term joiner applied this long after its first period began (cover then starts on the
+# 1st of a later month, by rules.coverage_start).
+MIDTERM_APPLIED_AFTER = timedelta(days=130)
 
 
-def fiscal_year(year: int) -> tuple[date, date]:
-    """The association's policy year named by the year it ends in: 2026 = 2025-12-01〜2026-11-30."""
-    return date(year - 1, 12, 1), date(year, 11, 30)
+def policy_period(offset: int, *, today: date) -> tuple[date, date]:
+    """The policy period `offset` years from the one in force on `today` (0: in force, -1: the
+    one before): every period ends on the 30 November that rules.policy_end names, and starts
+    the day after the previous one ended."""
+    ends_on = rules.policy_end(today)
+    ends_on = ends_on.replace(year=ends_on.year + offset)
+    return ends_on.replace(year=ends_on.year - 1) + timedelta(days=1), ends_on
 
 
 # --- supporting data (fixed: never drawn from the seed, so reruns find it again) ---------------
@@ -96,26 +105,29 @@ class _FacilitySpec:
     is_main: bool
     prefecture: str
     fields: frozenset
-    cover: dict  # policy year → payout limit (開設者コース)
+    cover: dict  # policy period (0: in force today, -1: the one before …) → payout limit
     weight: int  # how many cases it tends to report
+    midterm: bool = False  # its first period began mid-term
 
 
 _ALL_FIELDS = frozenset(PF.values)
 _DERM = frozenset({PF.COSMETIC_DERMATOLOGY, PF.COSMETIC_INTERNAL, PF.OTHER})
 
 FACILITIES = (
-    _FacilitySpec(1, "桜花美容クリニック 銀座本院", "医療法人社団 桜花会", True, "東京都", _ALL_FIELDS, {2024: 10_000_000, 2025: 10_000_000, 2026: 20_000_000}, 5),
-    # A branch that joined in policy year 2025: its 2024 claims are not covered.
-    _FacilitySpec(2, "桜花美容クリニック 新宿院", "医療法人社団 桜花会", False, "東京都", _ALL_FIELDS, {2025: 5_000_000, 2026: 5_000_000}, 3),
-    _FacilitySpec(3, "みどり皮膚科・美容皮膚科クリニック", "医療法人 翠明会", True, "大阪府", _DERM, {2024: 2_000_000, 2025: 2_000_000, 2026: 2_000_000}, 3),
-    # A branch whose cover lapsed after 2025; one of its doctors holds a 施術医コース policy.
-    _FacilitySpec(4, "みどり皮膚科 梅田院", "医療法人 翠明会", False, "大阪府", _DERM, {2024: 1_000_000, 2025: 1_000_000}, 2),
-    _FacilitySpec(5, "ひばり形成外科クリニック 横浜本院", "医療法人社団 ひばり会", True, "神奈川県", _ALL_FIELDS, {2024: 5_000_000, 2025: 10_000_000, 2026: 10_000_000}, 4),
-    _FacilitySpec(6, "ひばり形成外科クリニック 川崎院", "医療法人社団 ひばり会", False, "神奈川県", _ALL_FIELDS, {2024: 2_000_000, 2025: 5_000_000, 2026: 5_000_000}, 2),
-    # Did not renew for 2025, came back for 2026: a gap year.
-    _FacilitySpec(7, "こうさい美容外科 名古屋栄院", "医療法人 光彩会", True, "愛知県", _ALL_FIELDS, {2024: 20_000_000, 2026: 20_000_000}, 4),
-    # 個人開設 (no corporation); joined in 2026, its doctor insured herself from 2025.
-    _FacilitySpec(8, "白石スキンクリニック", "", True, "福岡県", _DERM, {2026: 1_000_000}, 1),
+    # The demo member's clinic (member-1): insured every period, today's included.
+    _FacilitySpec(1, "桜花美容クリニック 銀座本院", "医療法人社団 桜花会", True, "東京都", _ALL_FIELDS, {-3: 10_000_000, -2: 10_000_000, -1: 10_000_000, 0: 20_000_000}, 5),
+    # A branch that joined two periods ago: its older claims are not covered.
+    _FacilitySpec(2, "桜花美容クリニック 新宿院", "医療法人社団 桜花会", False, "東京都", _ALL_FIELDS, {-1: 5_000_000, 0: 5_000_000}, 3),
+    _FacilitySpec(3, "みどり皮膚科・美容皮膚科クリニック", "医療法人 翠明会", True, "大阪府", _DERM, {-3: 2_000_000, -2: 2_000_000, -1: 2_000_000, 0: 2_000_000}, 3),
+    # A branch whose cover lapsed at the end of the last period; one of its doctors holds a
+    # 施術医コース policy.
+    _FacilitySpec(4, "みどり皮膚科 梅田院", "医療法人 翠明会", False, "大阪府", _DERM, {-3: 1_000_000, -2: 1_000_000, -1: 1_000_000}, 2),
+    _FacilitySpec(5, "ひばり形成外科クリニック 横浜本院", "医療法人社団 ひばり会", True, "神奈川県", _ALL_FIELDS, {-3: 5_000_000, -2: 5_000_000, -1: 10_000_000, 0: 10_000_000}, 4),
+    _FacilitySpec(6, "ひばり形成外科クリニック 川崎院", "医療法人社団 ひばり会", False, "神奈川県", _ALL_FIELDS, {-3: 2_000_000, -2: 2_000_000, -1: 5_000_000, 0: 5_000_000}, 2),
+    # Did not renew for the last period, came back for this one: a gap year.
+    _FacilitySpec(7, "こうさい美容外科 名古屋栄院", "医療法人 光彩会", True, "愛知県", _ALL_FIELDS, {-3: 20_000_000, -2: 20_000_000, 0: 20_000_000}, 4),
+    # 個人開設 (no corporation); joined mid-term last period, its doctor insured herself before.
+    _FacilitySpec(8, "白石スキンクリニック", "", True, "福岡県", _DERM, {-1: 1_000_000, 0: 1_000_000}, 1, midterm=True),
 )  # fmt: skip
 
 
@@ -125,7 +137,7 @@ class _DoctorSpec:
     kana: str
     societies: tuple
     workplaces: tuple  # facility keys
-    cover: dict = field(default_factory=dict)  # 施術医コース: policy year → payout limit
+    cover: dict = field(default_factory=dict)  # 施術医コース: policy period → payout limit
 
 
 DOCTORS = (
@@ -133,14 +145,14 @@ DOCTORS = (
     _DoctorSpec("早瀬 美奈子", "はやせ みなこ", (Society.JSAD, Society.JDA), (1,)),
     _DoctorSpec("真壁 亮", "まかべ りょう", (Society.JSAPS,), (2,)),
     _DoctorSpec("三國 沙織", "みくに さおり", (Society.JDA, Society.JSAD), (3, 4)),
-    _DoctorSpec("青柳 智也", "あおやぎ ともや", (Society.JDA,), (4,), {2026: 2_000_000}),
+    _DoctorSpec("青柳 智也", "あおやぎ ともや", (Society.JDA,), (4,), {0: 2_000_000}),
     _DoctorSpec("篠原 恵理", "しのはら えり", (Society.JSAD, Society.JAAM), (3,)),
     _DoctorSpec("鷹野 修一", "たかの しゅういち", (Society.JSPRS, Society.JSAPS), (5, 6)),
     _DoctorSpec("柚木 陽子", "ゆずき ようこ", (Society.JSPRS,), (5,)),
     _DoctorSpec("成瀬 拓海", "なるせ たくみ", (Society.JSAPS, Society.JAAM), (6,)),
     _DoctorSpec("御園 航", "みその わたる", (Society.JSAPS, Society.JSPRS), (7,)),
     _DoctorSpec("槙村 玲奈", "まきむら れいな", (Society.JSAD,), (7,)),
-    _DoctorSpec("白石 奈央", "しらいし なお", (Society.JDA, Society.JSAD, Society.JAAM), (8,), {2025: 1_000_000, 2026: 1_000_000}),
+    _DoctorSpec("白石 奈央", "しらいし なお", (Society.JDA, Society.JSAD, Society.JAAM), (8,), {-2: 1_000_000, -1: 1_000_000, 0: 1_000_000}),
 )  # fmt: skip
 
 
@@ -165,7 +177,9 @@ STAFF = (
     _StaffSpec("reviewer-law2", roles.REVIEWERS, "榊", "真理", Specialty.LAW, (1, 2)),
     _StaffSpec("chair", roles.CHAIR, "東雲", "隆"),
     _StaffSpec("assessor", roles.ASSESSORS, "葛城", "直哉"),
+    # Two people of the insurer: whoever asks for a payment never approves it.
     _StaffSpec("insurer", roles.INSURER, "立花", "美和"),
+    _StaffSpec("insurer2", roles.INSURER, "朝霧", "達也"),
 )  # fmt: skip
 
 SUPPORT_USERNAMES = ("support1", "support2")
@@ -909,7 +923,7 @@ def _plan(ctx: _Context, rng: random.Random, *, target: str, self_harm: bool) ->
                 "start_settlement": "assessor",
                 "go_to_court": "insurer",
                 "request_payment": "insurer",
-                "approve_payment": "insurer",
+                "approve_payment": "insurer2",
             }.get(action, support)
         note = rng.choice(NOTES.get(action, ("",)))
         gap = _gap(kind_of_step, rng, urgent=urgent, previous=previous)
@@ -951,7 +965,12 @@ def _plan(ctx: _Context, rng: random.Random, *, target: str, self_harm: bool) ->
     received = min(max(received, earliest), latest)
 
     # Who reviews, what they conclude, what the chair decides, what is paid.
-    _detail(ctx, rng, steps, procedure, short, facility_key, kinds)
+    policy = policy_for_claim(
+        facility=ctx.facilities[facility_key],
+        doctor=ctx.doctors[doctor_name],
+        claim_date=claim_date,
+    )
+    _detail(ctx, rng, steps, procedure, short, facility_key, kinds, policy)
     for step in steps:
         if step.actor == "member":
             step.actor = member_username(facility_key)
@@ -987,7 +1006,8 @@ def _place(
     """Choose the facility, the doctor and the claim date; return them with the window in
     which the report may be received."""
     now = ctx.now
-    start = datetime.combine(WINDOW_START, time(9), tzinfo=TOKYO)
+    window_start = now.date() - WINDOW
+    start = datetime.combine(window_start, time(9), tzinfo=TOKYO)
     if idle is None:  # an outcome: any time from the start of the window
         latest = now - duration - timedelta(hours=12)
         earliest = start
@@ -1011,7 +1031,7 @@ def _place(
         wants.append("uncovered" if wants[0] == "covered" else "covered")
     for want in wants:
         for low_bound in (earliest, start):
-            claim_low = max(low_bound.date() - lag, WINDOW_START)
+            claim_low = max(low_bound.date() - lag, window_start)
             claim_high = min(latest.date() - lag, today)
             candidates = []
             for key, doctor_name, weight in pairs:
@@ -1039,6 +1059,33 @@ def _place(
     raise RuntimeError(
         "デモ用の保険契約が変更されているため、条件に合うクレーム申し出日を選べません。"
     )
+
+
+MIN_DAMAGES = 30 * MAN
+
+
+def _affordable(policy: Policy, amounts: dict) -> dict:
+    """The amounts, scaled down until the payout takes at most half of what the policy's
+    aggregate has left (assessed cases reserve it until withdrawn, paid ones keep it), so that
+    demo payouts stay well inside every aggregate and none is cut short by it."""
+    budget = policy.aggregate_remaining() // 2
+
+    def payout(figures: dict) -> int:
+        return rules.calculate_payout(
+            figures["damages"],
+            policy.payout_limit,
+            legal_costs=figures["legal_costs"],
+            other_insurance_paid=figures["other_insurance_paid"],
+            deductible=policy.deductible,
+        ).total
+
+    while payout(amounts) > budget and (amounts["damages"] > MIN_DAMAGES or amounts["legal_costs"]):
+        amounts = {
+            **amounts,
+            "damages": max(amounts["damages"] * 3 // 4 // MAN * MAN, MIN_DAMAGES),
+            "legal_costs": amounts["legal_costs"] // 2 // MAN * MAN,
+        }
+    return amounts
 
 
 def _reviewer(ctx: _Context, rng: random.Random, specialty: str, facility_key: int, taken: set):
@@ -1070,6 +1117,7 @@ def _detail(
     short: str,
     facility_key: int,
     kinds: set[str],
+    policy: Policy | None,
 ) -> None:
     """Fill in the options of the review, decision, assessment and referral steps."""
     actions = [s.action for s in steps]
@@ -1131,55 +1179,56 @@ def _detail(
                 legal_costs = rng.randint(30, 150) * MAN
             elif rng.random() < 0.2:
                 legal_costs = rng.randint(10, 50) * MAN
-            step.options = {
-                "damages": min(max(_man_yen(rng, *story.damages), 30 * MAN), 1_500 * MAN),
+            amounts = {
+                "damages": min(max(_man_yen(rng, *story.damages), MIN_DAMAGES), 1_500 * MAN),
                 "legal_costs": legal_costs,
                 "other_insurance_paid": rng.randint(10, 50) * MAN if rng.random() < 0.1 else 0,
             }
+            step.options = _affordable(policy, amounts)
         elif step.action == "refer":
             lawyer = CT.LAWSUIT in kinds or rng.random() < 0.6
             kind = ReferralKind.LAWYER if lawyer else ReferralKind.COMPLAINT_COMPANY
             step.options = {"kind": kind}
 
 
-# --- walking and backdating ---------------------------------------------------------------------
+# --- walking -----------------------------------------------------------------------------------
 
 
 def _walk(ctx: _Context, plan: _Plan) -> Case:
-    """Report the case as the member and take every step as the person who would take it."""
+    """Report the case as the member and take every step as the person who would take it, each
+    at its planned moment: the services stamp the times themselves."""
     users = ctx.users
-    case = case_report(
-        reporter=users[member_username(plan.facility_key)],
-        facility=ctx.facilities[plan.facility_key],
-        doctor=ctx.doctors[plan.doctor_name],
-        procedure=ctx.procedures[plan.procedure],
-        procedure_date=plan.procedure_date,
-        claim_date=plan.claim_date,
-        complaint_types=plan.complaint_types,
-        narrative=plan.narrative,
-        patient_demands=plan.demands,
-        urgency=plan.urgency,
-        patient=plan.patient,
-        no_payment_promised=True,
-    )
-    made = []  # what each step created, to date it afterwards
-    for step in plan.steps:
-        by = users[step.actor]
-        if step.action == "consent":
-            case = patient_consent_record(case=case, by=by)
-            made.append(None)
-        elif step.action == "opinion":
-            made.append(opinion_save(case=case, reviewer=by, **step.options))
-        elif step.action == "assess":
-            made.append(assessment_compute(case=case, by=by, **step.options))
-        else:
-            case = case_transition(
-                case=case, name=step.action, by=by, note=step.note, **step.options
-            )
-            made.append(None)
+    received, times = _timeline(plan, ctx.now)
+    with time_machine.travel(received, tick=False) as clock:
+        case = case_report(
+            reporter=users[member_username(plan.facility_key)],
+            facility=ctx.facilities[plan.facility_key],
+            doctor=ctx.doctors[plan.doctor_name],
+            procedure=ctx.procedures[plan.procedure],
+            procedure_date=plan.procedure_date,
+            claim_date=plan.claim_date,
+            complaint_types=plan.complaint_types,
+            narrative=plan.narrative,
+            patient_demands=plan.demands,
+            urgency=plan.urgency,
+            patient=plan.patient,
+            no_payment_promised=True,
+        )
+        for step, at in zip(plan.steps, times, strict=True):
+            clock.move_to(at)
+            by = users[step.actor]
+            if step.action == "consent":
+                case = patient_consent_record(case=case, by=by)
+            elif step.action == "opinion":
+                opinion_save(case=case, reviewer=by, **step.options)
+            elif step.action == "assess":
+                assessment_compute(case=case, by=by, **step.options)
+            else:
+                case = case_transition(
+                    case=case, name=step.action, by=by, note=step.note, **step.options
+                )
     if case.state != plan.target:
         raise RuntimeError(f"demo case ended in {case.state}, planned {plan.target}")
-    _backdate(ctx, plan, case, made)
     return case
 
 
@@ -1207,47 +1256,6 @@ def _timeline(plan: _Plan, now: datetime) -> tuple[datetime, list[datetime]]:
     return start, (tidy if not tidy or tidy[-1] <= bound else raw)
 
 
-def _backdate(ctx: _Context, plan: _Plan, case: Case, made: list) -> None:
-    """Move the case's timestamps from today to the planned timeline (demo data only).
-
-    The services stamp timezone.now(); a demo wants cases of every age. CaseTransition.save()
-    refuses to update a row, on purpose, so this goes through queryset updates (bulk_update is
-    one UPDATE … CASE WHEN query; it never calls save()).
-    """
-    received, times = _timeline(plan, ctx.now)
-    rows = list(CaseTransition.objects.filter(case=case).order_by("pk").values_list("pk", "name"))
-    dated = [CaseTransition(pk=rows[0][0], at=received)]  # the report
-    transition_rows = iter(rows[1:])
-    fields = {"received_at": received}
-    previous = received
-    for step, at, created in zip(plan.steps, times, made, strict=True):
-        if step.action == "consent":
-            fields["patient_consent_at"] = at
-        elif step.action == "opinion":
-            Opinion.objects.filter(pk=created.pk).update(
-                created_at=previous + (at - previous) / 3,
-                submitted_at=at if created.submitted_at else None,
-            )
-        elif step.action == "assess":
-            Assessment.objects.filter(pk=created.pk).update(assessed_at=at)
-        else:
-            pk, name = next(transition_rows)
-            if name != step.action:
-                raise RuntimeError(f"audit trail out of step: {name} != {step.action}")
-            dated.append(CaseTransition(pk=pk, at=at))
-            if step.action in ("start_triage", "mark_not_covered"):
-                fields.setdefault("first_response_at", at)
-            elif step.action in ("decide_liable", "decide_not_liable"):
-                fields["decided_at"] = at
-            elif step.action == "approve_payment":
-                fields["paid_at"] = at
-            elif step.action in ("close", "withdraw"):
-                fields["closed_at"] = at
-        previous = at
-    CaseTransition.objects.bulk_update(dated, ["at"])
-    Case.objects.filter(pk=case.pk).update(**fields)
-
-
 # --- supporting data ---------------------------------------------------------------------------
 
 
@@ -1260,8 +1268,9 @@ def _first_or_create(model, lookup: dict, defaults: dict) -> tuple[object, bool]
 
 
 def _supporting_data_ensure(now: datetime) -> tuple[_Context, dict[str, int]]:
-    """Create whatever supporting record is missing; never change one that exists (except that
-    demo users get their demo password, groups and profile back)."""
+    """Create whatever supporting record is missing, with the demo policies counted from the
+    period in force on `now`'s day; never change one that exists (except that demo users get
+    their demo password, groups and profile back)."""
     expected_groups = list(roles.GROUP_PERMISSIONS)
     groups_present = Group.objects.filter(name__in=expected_groups).count()
     if not Procedure.objects.exists() or groups_present < len(expected_groups):
@@ -1293,31 +1302,38 @@ def _supporting_data_ensure(now: datetime) -> tuple[_Context, dict[str, int]]:
         doctors[spec.name] = doctor
         created["doctors"] += new
 
-    def policy(number, course, facility, doctor, year, limit):
-        starts_on, ends_on = fiscal_year(year)
-        _, new = _first_or_create(
-            Policy,
-            {"number": number},
-            {
-                "course": course,
-                "facility": facility,
-                "doctor": doctor,
-                "payout_limit": limit,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-            },
-        )
-        created["policies"] += new
+    today = now.date()
+
+    def insure(course, facility, doctor, serial, cover, midterm=False):
+        # A holder's first run creates every period of its cover; later runs only the period in
+        # force (the renewal), never a past one: past claims were already judged without it.
+        holder = Q(doctor=doctor) if doctor else Q(facility=facility)
+        renewing = Policy.objects.filter(holder, course=course, number__startswith="DEMO-").exists()
+        for offset, limit in sorted(cover.items()):
+            starts_on, ends_on = policy_period(offset, today=today)
+            if renewing and ends_on < today:
+                continue
+            if midterm and offset == min(cover):
+                starts_on = rules.coverage_start(starts_on + MIDTERM_APPLIED_AFTER)
+            _, new = _first_or_create(
+                Policy,
+                {"number": _policy_number(course, ends_on.year, serial)},
+                {
+                    "course": course,
+                    "facility": facility,
+                    "doctor": doctor,
+                    "payout_limit": limit,
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                },
+            )
+            created["policies"] += new
 
     for spec in FACILITIES:
-        for year, limit in spec.cover.items():
-            number = _policy_number(Course.FACILITY, year, spec.key)
-            policy(number, Course.FACILITY, facilities[spec.key], None, year, limit)
+        insure(Course.FACILITY, facilities[spec.key], None, spec.key, spec.cover, spec.midterm)
     for serial, spec in enumerate(DOCTORS, start=1):
-        for year, limit in spec.cover.items():
-            number = _policy_number(Course.DOCTOR, year, serial)
-            workplace = facilities[spec.workplaces[0]]
-            policy(number, Course.DOCTOR, workplace, doctors[spec.name], year, limit)
+        workplace = facilities[spec.workplaces[0]]
+        insure(Course.DOCTOR, workplace, doctors[spec.name], serial, spec.cover)
 
     # One hash for every demo user: hashing is deliberately slow and the password is public.
     password = make_password(DEMO_PASSWORD)
@@ -1392,25 +1408,47 @@ def _supporting_data_ensure(now: datetime) -> tuple[_Context, dict[str, int]]:
     return ctx, dict(created)
 
 
+# The project's loggers (settings.LOGGING): their INFO lines are for the running server.
+_PROJECT_LOGGERS = ("cms_pages", "casework", "search", "accounts")
+
+
 @contextmanager
-def _quietly() -> Iterator[None]:
-    """No member emails and no per-transition log lines while hundreds of demo cases are made.
+def quietly() -> Iterator[None]:
+    """No emails and no English log lines while the demo is made: its set-up prints only what a
+    newcomer needs. Warnings still show. The running server logs and mails as configured.
 
     override_settings is a test utility, used here only because this is demo code: the
     services send mail on commit, and in development that is the console backend.
     """
-    logger = logging.getLogger("casework.services")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
+    loggers = [logging.getLogger(name) for name in _PROJECT_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             yield
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
-def demo_cases_generate(*, count: int, seed: int) -> DemoReport:
-    """Create the demo supporting data if missing, then `count` new demo cases.
+def _demo_now(today: date | None) -> datetime:
+    """The demo's present: `today` (default: today in Asia/Tokyo) at the current time of day."""
+    now = timezone.localtime()
+    return now if today is None else datetime.combine(today, now.timetz())
+
+
+def demo_supporting_data_ensure(*, today: date | None = None) -> dict[str, int]:
+    """Create the demo's facilities, doctors, policies and logins where missing, and renew the
+    demo policies into the period in force on `today`; returns what was created, by kind."""
+    with quietly(), transaction.atomic():
+        _, created = _supporting_data_ensure(_demo_now(today))
+    return dict(created)
+
+
+def demo_cases_generate(*, count: int, seed: int, today: date | None = None) -> DemoReport:
+    """Create the demo supporting data if missing, then `count` new demo cases, all in the past
+    of `today` (default: today in Asia/Tokyo).
 
     Deterministic for a seed: the same seed gives the same cases in the same states, whatever is
     already in the database. Each run adds `count` cases; supporting data is never duplicated.
@@ -1422,9 +1460,8 @@ def demo_cases_generate(*, count: int, seed: int) -> DemoReport:
     self_harm = _self_harm_flags(rng, count)
     case_seeds = [rng.getrandbits(64) for _ in range(count)]
 
-    with _quietly(), transaction.atomic():
-        now = timezone.localtime()
-        ctx, created = _supporting_data_ensure(now)
+    with quietly(), transaction.atomic():
+        ctx, created = _supporting_data_ensure(_demo_now(today))
         made = []
         for target, flagged, case_seed in zip(targets, self_harm, case_seeds, strict=True):
             # One generator per case: a case's draws never shift another's.

@@ -1,14 +1,20 @@
 """Demo applications, so that staff trying the demo find some in 加入申込 (development only)."""
 
+from datetime import date, datetime, time, timedelta
+
+import time_machine
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ..choices import Course, Society
-from ..demo import SUPPORT_USERNAMES
+from ..demo import SUPPORT_USERNAMES, quietly
+from ..service_levels import TOKYO
 from .choices import ApplicantRole, QualifyingRole
 from .models import Application
 from .services import application_submit, application_transition
 
-# (fields that differ, transition taken by the support demo user or None)
+# (fields that differ, days before today it was submitted, transition the support demo user
+# took the next morning or None): recent, so that their dates of cover are still to come.
 _DEMO = [
     (
         {
@@ -22,6 +28,7 @@ _DEMO = [
             "doctor_name_kana": "たかはし みさき",
             "societies": [Society.JSAD],
         },
+        1,
         None,
     ),
     (
@@ -39,6 +46,7 @@ _DEMO = [
             "doctor_is_doctor": True,
             "societies": [Society.JSAPS, Society.JSPRS],
         },
+        4,
         "start_review",
     ),
 ]
@@ -51,13 +59,22 @@ _COMMON = {
 }
 
 
-def demo_applications(*, reviewer_username: str = SUPPORT_USERNAMES[0]) -> int:
-    """Submit the demo applications once (again later: nothing); returns how many were made."""
+def demo_applications(
+    *, reviewer_username: str = SUPPORT_USERNAMES[0], today: date | None = None
+) -> int:
+    """Submit the demo applications once, a few days before `today` (default: today in
+    Asia/Tokyo), so that their dates of cover follow from that day by the enrolment rules; run
+    again later, it makes nothing. Returns how many were made."""
     if Application.objects.filter(membership_number=_COMMON["membership_number"]).exists():
         return 0
+    today = today or timezone.localdate()
     reviewer = get_user_model().objects.get(username=reviewer_username)
-    for fields, transition in _DEMO:
-        application = application_submit(fields={**_COMMON, **fields})
-        if transition:
-            application_transition(application=application, name=transition, by=reviewer)
+    with quietly():
+        for fields, days_ago, transition in _DEMO:
+            submitted = datetime.combine(today - timedelta(days=days_ago), time(10, 40), TOKYO)
+            with time_machine.travel(submitted, tick=False) as clock:
+                application = application_submit(fields={**_COMMON, **fields})
+                if transition:
+                    clock.move_to(submitted + timedelta(hours=23))
+                    application_transition(application=application, name=transition, by=reviewer)
     return len(_DEMO)

@@ -1,6 +1,5 @@
 """Demo cases: every state, walked by the right people, deterministic, never duplicated."""
 
-from datetime import date
 from io import StringIO
 
 import pytest
@@ -15,10 +14,12 @@ from casework.demo import (
     DEMO_PASSWORD,
     FACILITIES,
     STAFF,
+    WINDOW,
     demo_cases_generate,
     member_username,
 )
 from casework.models import (
+    Assessment,
     Case,
     Doctor,
     Facility,
@@ -104,17 +105,58 @@ def test_decisions_payments_and_assessments_were_made_by_the_right_people(demo_c
         assert 300_000 <= damages <= 15_000_000 and damages % 10_000 == 0
     paid = demo_cases.filter(payment_approved_by__isnull=False)
     assert paid.exists()
-    for case in paid:
-        assert case.payment_approved_by.username == "insurer"
+    for case in paid:  # separation of duties: three people
         assert case.assessment.assessed_by.username == "assessor"
+        assert case.payment_requested_by.username == "insurer"
+        assert case.payment_approved_by.username == "insurer2"
+        assert case.payment_approved_by.has_perm("casework.approve_payment")
     for case in demo_cases.filter(state=CaseState.UNDER_REVIEW):
         assert case.opinions.filter(submitted_at__isnull=False).count() <= 1
 
 
+def test_what_a_transition_stamps_is_the_moment_it_was_taken(demo_cases):
+    """Steps are taken at their planned moments, so the fields the services stamp agree with
+    the audit trail without the demo setting any of them."""
+    stamps = {
+        "decided_at": ("decide_liable", "decide_not_liable"),
+        "paid_at": ("approve_payment",),
+        "closed_at": ("close", "withdraw"),
+    }
+    checked = 0
+    for case in demo_cases.prefetch_related("transitions", "opinions"):
+        trail = list(case.transitions.all())
+        at = {t.name: t.at for t in trail}
+        first_response = next(
+            (t.at for t in trail if t.name in ("start_triage", "mark_not_covered")), None
+        )
+        assert case.first_response_at == first_response, case.reference
+        for field, names in stamps.items():
+            assert getattr(case, field) == next((at[n] for n in names if n in at), None)
+        if hasattr(case, "assessment"):
+            assert case.assessment.assessed_at == at["assess"]
+            checked += 1
+        for opinion in case.opinions.all():
+            assert case.received_at < opinion.created_at < timezone.now()
+            assert opinion.submitted_at in (None, opinion.created_at)
+    assert checked
+
+
+def test_payouts_stay_well_inside_every_aggregate(demo_cases):
+    assessed = list(Assessment.objects.filter(case__in=demo_cases).select_related("case__policy"))
+    assert assessed
+    for assessment in assessed:
+        # Never cut short by the aggregate: half of what it had left at most.
+        assert assessment.total <= assessment.aggregate_remaining // 2
+        assert assessment.case.policy.covers(assessment.case.claim_date)
+    for policy in Policy.objects.filter(cases__in=demo_cases).distinct():
+        assert policy.aggregate_used() < policy.aggregate_limit
+
+
 def test_claim_dates_match_the_cover_and_the_timeline_has_shape(demo_cases):
     cases = list(demo_cases.select_related("policy"))
+    today = timezone.localdate()
     for case in cases:
-        assert date(2024, 1, 1) <= case.claim_date <= timezone.localdate()
+        assert today - WINDOW <= case.claim_date <= today
         assert case.procedure_date < case.claim_date
         assert timezone.localtime(case.received_at).date() >= case.claim_date
         if (
@@ -147,7 +189,7 @@ def test_a_second_run_reuses_the_supporting_data_and_repeats_the_cases(_referenc
     assert _supporting_counts() == supporting
     assert Facility.objects.filter(name__in=[f.name for f in FACILITIES]).count() == 8
     usernames = [member_username(f.key) for f in FACILITIES] + [s.username for s in STAFF]
-    assert get_user_model().objects.filter(username__in=usernames).count() == 19
+    assert get_user_model().objects.filter(username__in=usernames).count() == 20
     created = (
         second.facilities_created,
         second.doctors_created,

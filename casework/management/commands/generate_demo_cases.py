@@ -9,8 +9,10 @@ class Command(BaseCommand):
     help = (
         "Generate demo casework data (development only). Facilities, doctors, policies and the "
         "demo logins (password 'amrm-demo') are created once and reused on later runs; every "
-        "run ADDS --count new cases, walked through the workflow by the right users. The same "
-        "--seed gives the same cases. Refuses to run unless DEBUG is on or --force is given."
+        "run ADDS --count new cases, walked through the workflow by the right users, each step "
+        "at its moment of the last three years. Policies are counted from the period in force "
+        "today. The same --seed gives the same cases. Refuses to run unless DEBUG is on or "
+        "--force is given."
     )
 
     def add_arguments(self, parser):

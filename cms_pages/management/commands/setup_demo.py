@@ -3,8 +3,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from casework.demo import DEMO_PASSWORD
+from casework.demo import DEMO_PASSWORD, demo_supporting_data_ensure, quietly
 from casework.enrollment.demo import demo_applications
 from casework.models import Case
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
@@ -19,16 +20,30 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Load the site content, demo cases and demo logins (development only)."
+    help = (
+        "Load the site content, demo cases and demo logins (development only). Dated from "
+        "today: run again on a later day, it renews the demo policies into the period then in "
+        "force and adds nothing else."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("setup_demo creates users with known passwords: DEBUG only.")
+        # The services mail and log as they work; a newcomer should see only the logins.
+        with quietly():
+            self._load(today=timezone.localdate())
+        self._logins()
+
+    def _load(self, *, today):
         call_command("load_site_content", stdout=self.stdout)
         if not Case.objects.exists():
             call_command("generate_demo_cases", count=60, stdout=self.stdout)
-        if made := demo_applications():
+        elif renewed := demo_supporting_data_ensure(today=today).get("policies"):
+            self.stdout.write(f"デモの保険契約を{renewed}件追加しました（現在の保険期間）。")
+        if made := demo_applications(today=today):
             self.stdout.write(f"加入申込のデモを{made}件作成しました（管理画面 → 加入申込）。")
+
+    def _logins(self):
         User = get_user_model()
         self.stdout.write("\nデモ用ログイン（http://127.0.0.1:8000/admin/）:")
         for username, password, superuser, group, role in DEMO_USERS:
@@ -45,6 +60,7 @@ class Command(BaseCommand):
             f"\n案件のデモ（パスワードはすべて {DEMO_PASSWORD}）:\n"
             "  会員（マイページ http://127.0.0.1:8000/mypage/）: member-1@example.jp\n"
             "  サポート: support1 ／ 審査員: reviewer-plastic1, reviewer-derm1, reviewer-law1\n"
-            "  審査会長: chair ／ 査定員: assessor ／ 保険会社担当: insurer\n"
+            "  審査会長: chair ／ 査定員: assessor\n"
+            "  保険会社担当: insurer（支払承認を依頼）, insurer2（支払を承認）\n"
             "  職員は初回ログイン時に二段階認証（認証アプリ）を設定します。"
         )
