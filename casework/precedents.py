@@ -1,5 +1,7 @@
 """Cases as precedent-search documents. The patient's name is read here, only to scrub it out:
-the search app never sees the patient model."""
+the search app never sees the patient model. Each document's owner is its facility, in terms the
+search app does not interpret ("f:<pk>"), so that a reviewer's conflicts of interest can be left
+out of every search without the search app knowing facilities or reviewers."""
 
 from collections.abc import Iterable
 
@@ -7,11 +9,24 @@ from search.documents import PrecedentDocument
 from search.scrub import scrub
 
 from .choices import OPEN_STATES
-from .models import Case, PatientInfo
+from .models import Case, Facility, PatientInfo
 
 
 def precedent_key(case_pk: int) -> str:
     return f"case:{case_pk}"
+
+
+def precedent_owner(facility_pk: int) -> str:
+    return f"f:{facility_pk}"
+
+
+def precedent_owners_hidden_from(*, user) -> frozenset[str]:
+    """The owners whose precedents `user` must not see (search and similar cases take them as
+    exclude_owners): the facilities they declared a conflict of interest with. Whatever the
+    user's role: a precedent is never needed to handle a case, and nothing about a conflicted
+    facility's cases should reach its reviewer."""
+    facilities = Facility.objects.filter(conflicted_reviewers__user_id=user.pk)
+    return frozenset(precedent_owner(pk) for pk in facilities.values_list("pk", flat=True))
 
 
 def precedent_document(case: Case) -> PrecedentDocument:
@@ -29,6 +44,7 @@ def precedent_document(case: Case) -> PrecedentDocument:
         payout_yen=payout,
         is_open=case.state in OPEN_STATES,
         text=scrub(text, names=tuple(n for n in (patient or ()) if n)),
+        owner=precedent_owner(case.facility_id),
     )
 
 

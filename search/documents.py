@@ -1,6 +1,7 @@
 """What the precedent index holds: one document per past case, with nothing identifying a patient."""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,17 @@ def filter_token(name: str, value) -> str:
 # GIN index answers without reading the row, as it could not a negated one).
 CLOSED_TOKEN = filter_token("is_open", False)
 
+# The owner of an entry indexed before owners were recorded (migration 0008), until
+# rebuild_precedent_index writes its real one. Nobody can tell whose it is, so a search that
+# leaves any owner out leaves it out too.
+UNRECORDED_OWNER = "?"
+
+
+def owners_left_out(owners: Iterable[str]) -> frozenset[str]:
+    """The owners a search excluding `owners` must leave out: those, and the unrecorded one."""
+    owners = frozenset(owners)
+    return owners | {UNRECORDED_OWNER} if owners else owners
+
 
 @dataclass(frozen=True)
 class PrecedentDocument:
@@ -45,6 +57,9 @@ class PrecedentDocument:
     payout_yen: int | None
     is_open: bool  # open cases are shown to staff only, marked as such
     text: str  # narrative and demands, already scrubbed of patient data
+    # Whose case this is, in the application's own opaque terms ("f:12"), so that a search can
+    # leave out the cases of given owners (exclude_owners); "" for nobody's.
+    owner: str = ""
 
     @property
     def searchable_text(self) -> str:
@@ -62,13 +77,14 @@ class PrecedentDocument:
     @property
     def filter_terms(self) -> str:
         """The filter tokens of this case (see filter_token), one per value it can be
-        filtered by, and CLOSED_TOKEN for a closed case."""
+        filtered by or left out by (its owner), and CLOSED_TOKEN for a closed case."""
         values = [
             ("procedure_field", self.procedure_field),
             ("procedure", self.procedure),
             ("outcome", self.outcome),
             ("payout_band", self.payout_band),
             ("year", self.claim_year),
+            ("owner", self.owner),
             *(("complaint_type", code) for code in self.complaint_types),
         ]
         tokens = [filter_token(name, value) for name, value in values if value not in (None, "")]

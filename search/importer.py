@@ -302,6 +302,8 @@ def precedent_key(external_id: str) -> str:
 
 
 def precedent_document_for(historical: HistoricalPrecedent) -> PrecedentDocument:
+    """No owner: the import has no facility column, so an imported case is shown whatever
+    conflicts of interest a reviewer has (see README, precedent search)."""
     return PrecedentDocument(
         key=precedent_key(historical.external_id),
         label=historical.external_id,

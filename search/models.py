@@ -48,6 +48,8 @@ class PrecedentEntry(models.Model):
     payout_band = models.CharField(max_length=32, db_index=True)
     is_open = models.BooleanField(default=False, db_index=True)
     text = models.TextField()
+    # PrecedentDocument.owner; kept so that filter_terms can be derived from the row again.
+    owner = models.CharField(max_length=64, blank=True, default="")
     terms = models.TextField()  # analysed text plus synonym-group tokens
     term_count = models.PositiveIntegerField(default=0)  # for ranking: shorter cases first
     # documents.filter_token of each filter value; indexed with the terms, never shown.

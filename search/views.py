@@ -3,6 +3,9 @@ from django.template.response import TemplateResponse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+# Whose precedents a user may not see is casework's rule (conflicts of interest): asked here only.
+from casework.precedents import precedent_owners_hidden_from
+
 from .backends import get_search_backend
 from .backends.base import FILTERS, SORTS, SearchUnavailable
 from .facets import (
@@ -59,6 +62,7 @@ class PrecedentSearchView(WagtailAdminTemplateMixin, TemplateView):
                     per_page=self.per_page,
                     sort=sort,
                     include_open=include_open,
+                    exclude_owners=precedent_owners_hidden_from(user=self.request.user),
                 )
             except SearchUnavailable:
                 unavailable = True  # logged by the backend; the form keeps the query

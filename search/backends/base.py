@@ -101,10 +101,22 @@ class BaseSearchBackend:
         per_page: int = 10,
         sort: str = "relevance",
         include_open: bool = False,
+        exclude_owners: frozenset[str] = frozenset(),
     ) -> SearchResults:
+        """`exclude_owners`: documents of these owners (PrecedentDocument.owner), and those
+        whose owner is unrecorded, are left out by the query itself, so hits, total, facets and
+        pages never count them."""
         raise NotImplementedError("search() is not implemented by this backend")
 
-    def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
+    def similar(
+        self,
+        key: str,
+        *,
+        limit: int = 5,
+        include_open: bool = False,
+        exclude_owners: frozenset[str] = frozenset(),
+    ) -> list[Hit]:
+        """Cases like the one indexed under `key`; `exclude_owners` as for search()."""
         raise NotImplementedError("similar() is not implemented by this backend")
 
     def reset_index(self) -> None:

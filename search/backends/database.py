@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from .. import similarity
-from ..documents import PrecedentDocument, filter_token
+from ..documents import PrecedentDocument, filter_token, owners_left_out
 from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
 from .base import FACETS, FILTERS, BaseSearchBackend, Hit, SearchResults, batches
@@ -53,6 +53,7 @@ def _entry(document: PrecedentDocument, synonyms: SynonymSet) -> PrecedentEntry:
         payout_band=document.payout_band,
         is_open=document.is_open,
         text=document.text,
+        owner=document.owner,
         terms=terms,
         term_count=len(terms.split()),
         filter_terms=document.filter_terms,
@@ -107,7 +108,7 @@ def _terms(terms: list[str], min_cases: int = 1) -> _Terms:
     )
 
 
-def _levels(terms: _Terms, filters: tuple, include_open: bool) -> list[Match]:
+def _levels(terms: _Terms, filters: tuple, include_open: bool, excluded: tuple) -> list[Match]:
     """From strictest to loosest: every word; then without the commonest words, one at a time;
     then any word that is not common."""
     known = terms.known
@@ -117,6 +118,7 @@ def _levels(terms: _Terms, filters: tuple, include_open: bool) -> list[Match]:
         "average_length": terms.average_length,
         "filters": filters,
         "include_open": include_open,
+        "excluded": excluded,
     }
     levels = [Match(tuple(known[:k]), False, **same) for k in range(len(known), 0, -1)]
     uncommon = tuple(t for t in known if t not in terms.common)
@@ -191,6 +193,10 @@ class SearchBackend(BaseSearchBackend):
         )
 
     @staticmethod
+    def _excluded_tokens(owners) -> tuple[str, ...]:
+        return tuple(sorted(filter_token("owner", owner) for owner in owners_left_out(owners)))
+
+    @staticmethod
     def _found(cursor, match: Match, enough: int, extra: str = "", extra_params=()) -> int:
         """How many cases `match` finds, counting no further than `enough`."""
         query = Dialect().query(match)
@@ -222,7 +228,15 @@ class SearchBackend(BaseSearchBackend):
         return levels[low], found_all
 
     def search(
-        self, query, *, filters=None, page=1, per_page=10, sort="relevance", include_open=False
+        self,
+        query,
+        *,
+        filters=None,
+        page=1,
+        per_page=10,
+        sort="relevance",
+        include_open=False,
+        exclude_owners=frozenset(),
     ) -> SearchResults:
         synonyms = SynonymSet.load()
         words = synonyms.query_words(query)
@@ -234,7 +248,9 @@ class SearchBackend(BaseSearchBackend):
         )  # fmt: skip
         if not terms.known:
             return empty
-        levels = _levels(terms, self._filter_tokens(filters), include_open)
+        levels = _levels(
+            terms, self._filter_tokens(filters), include_open, self._excluded_tokens(exclude_owners)
+        )
         wanted = page * per_page
         with connection.cursor() as cursor:
             level, found_all = self._choose(cursor, levels, ENOUGH)
@@ -309,7 +325,9 @@ class SearchBackend(BaseSearchBackend):
         }
         return total, facets, step > 1
 
-    def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
+    def similar(
+        self, key: str, *, limit: int = 5, include_open: bool = False, exclude_owners=frozenset()
+    ) -> list[Hit]:
         source = PrecedentEntry.objects.filter(key=key).first()
         if source is None:
             return []
@@ -318,7 +336,7 @@ class SearchBackend(BaseSearchBackend):
         terms = _terms(chosen, min_cases=2)
         if not terms.known:
             return []
-        levels = _levels(terms, (), include_open)
+        levels = _levels(terms, (), include_open, self._excluded_tokens(exclude_owners))
         dialect = Dialect()
         with connection.cursor() as cursor:
             not_itself = {"extra": f" AND {dialect.query(levels[0]).id} <> %s",

@@ -32,7 +32,7 @@ from elasticsearch.dsl import (
 from elasticsearch.helpers import bulk
 
 from .. import similarity
-from ..documents import PrecedentDocument
+from ..documents import PrecedentDocument, owners_left_out
 from ..synonyms import SynonymSet
 from .base import FACETS, BaseSearchBackend, Hit, SearchResults, SearchUnavailable, batches
 
@@ -56,6 +56,7 @@ class Precedent(Document):
     payout_yen = Long()
     payout_band = Keyword()
     is_open = Boolean()
+    owner = Keyword()  # PrecedentDocument.owner, opaque: only ever left out (exclude_owners)
     text = Text(index=False)  # only shown: search.highlight marks the words, as for the database
     terms = Text(analyzer=terms_analyzer)
 
@@ -206,8 +207,25 @@ class SearchBackend(BaseSearchBackend):
             clauses.append(Q("term", is_open=False))
         return clauses
 
+    @staticmethod
+    def _left_out(owners) -> tuple[list[Q], list[Q]]:
+        """(filter, must_not) clauses that leave out the documents of `owners`. A document
+        written before the index had an owner field has none: nobody can tell whose it is, so
+        it is left out as well (`exists`) until rebuild_precedent_index."""
+        if not owners:
+            return [], []
+        return [Q("exists", field="owner")], [Q("terms", owner=sorted(owners_left_out(owners)))]
+
     def search(
-        self, query, *, filters=None, page=1, per_page=10, sort="relevance", include_open=False
+        self,
+        query,
+        *,
+        filters=None,
+        page=1,
+        per_page=10,
+        sort="relevance",
+        include_open=False,
+        exclude_owners=frozenset(),
     ) -> SearchResults:
         synonyms = SynonymSet.load()
         terms = synonyms.analyse_query(query).split()[:32]
@@ -221,13 +239,15 @@ class SearchBackend(BaseSearchBackend):
             # The score only puts the cases with every word first; the date orders each group.
             some = Q("constant_score", filter=some, boost=1)
             order.insert(1, {"claim_date": {"order": _DATE_ORDER[sort]}})
+        owned, not_owned = self._left_out(exclude_owners)
         search = (
             self._search()
             .query(
                 "bool",
-                filter=self._filters(filters, include_open),
+                filter=[*self._filters(filters, include_open), *owned],
                 should=[Q("constant_score", filter=every, boost=EVERY_WORD), some],
                 minimum_should_match=1,
+                must_not=not_owned,
             )
             .sort(*order)
             .source(excludes=["terms"])
@@ -256,7 +276,9 @@ class SearchBackend(BaseSearchBackend):
             any_word=total > every_word,  # some results lack some of the words
         )
 
-    def similar(self, key: str, *, limit: int = 5, include_open: bool = False) -> list[Hit]:
+    def similar(
+        self, key: str, *, limit: int = 5, include_open: bool = False, exclude_owners=frozenset()
+    ) -> list[Hit]:
         with self._reported("similar"):
             source = Precedent.get(
                 id=key, index=self.alias, using=self.client.options(ignore_status=404)
@@ -277,13 +299,14 @@ class SearchBackend(BaseSearchBackend):
                 max_query_terms=len(chosen),
                 minimum_should_match=1,  # any shared word, as the database backend's OR
             )
+            owned, not_owned = self._left_out(exclude_owners)
             response = (
                 self._search()
                 .query(
                     "bool",
                     must=[like],
-                    must_not=[Q("ids", values=[key])],
-                    filter=self._filters({}, include_open),
+                    must_not=[Q("ids", values=[key]), *not_owned],
+                    filter=[*self._filters({}, include_open), *owned],
                 )[: similarity.CANDIDATES]
                 .execute()
             )

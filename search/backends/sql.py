@@ -25,8 +25,8 @@ FACET_COLUMNS = {
 @dataclass(frozen=True)
 class Match:
     """Which cases match: `required` words (all of them, or any of them when `any_of`), every
-    one of the `filters` tokens (documents.filter_token), and closed cases only unless
-    `include_open`. `scoring`: the words
+    one of the `filters` tokens (documents.filter_token), none of the `excluded` tokens (owners
+    left out), and closed cases only unless `include_open`. `scoring`: the words
     that score a match (a case with more of the query's words ranks higher)."""
 
     required: tuple[str, ...]
@@ -38,6 +38,7 @@ class Match:
     average_length: float
     filters: tuple[str, ...] = ()
     include_open: bool = False
+    excluded: tuple[str, ...] = ()
 
     @property
     def uniform(self) -> bool:
@@ -83,6 +84,8 @@ class Dialect:
                 expression = f"({expression}) AND ({_fts5(match.scoring, ' OR ')})"
             if match.conditions:
                 expression = f"({expression}) AND {_fts5(match.conditions, ' AND ')}"
+            if match.excluded:
+                expression = f"({expression}) NOT ({_fts5(match.excluded, ' OR ')})"
             return Query(
                 ids="FROM search_precedent_fts f WHERE search_precedent_fts MATCH %s",
                 rows="FROM search_precedententry e JOIN search_precedent_fts f "
@@ -93,7 +96,11 @@ class Dialect:
                 relevance="score DESC",
             )
         required = _tsquery(match.required, " | " if match.any_of else " & ")
-        parts = [f"({required})", *(_tsquery([t], "") for t in match.conditions)]
+        parts = [
+            f"({required})",
+            *(_tsquery([t], "") for t in match.conditions),
+            *("!" + _tsquery([t], "") for t in match.excluded),
+        ]
         # ts_rank knows nothing of how rare a word is: score as SQLite's bm25() does (k1 1.2,
         # b 0.75) with each word once per case, as the analyser keeps one of each. Every match
         # has the required words, so only the other words are looked up in each case's tsv.

@@ -199,6 +199,7 @@ def test_the_index_splits_analysed_terms_on_whitespace_only(backend, server):
         assert fields[name] == {"type": "keyword"}
     assert fields["claim_year"]["type"] == "integer" and fields["payout_yen"]["type"] == "long"
     assert fields["is_open"]["type"] == "boolean"
+    assert fields["owner"] == {"type": "keyword"}  # exact values, left out by exclude_owners
     assert fields["claim_date"] == {"type": "date", "format": "yyyy-MM-dd"}
     # The index document is a PrecedentDocument plus what is derived from it; the server refuses
     # any other field, so a new document field needs a mapping first.
@@ -227,6 +228,7 @@ def test_index_creates_the_first_index_with_its_alias_and_writes_through_the_ali
     assert source["complaint_types"] == ["complication", "refund"]
     assert source["payout_yen"] == 800_000
     assert "payout_yen" not in written.body[5]  # P3: no payout, left out
+    assert source["owner"] == ""  # nobody's: found whatever a search excludes
 
     server.answer("HEAD", f"/_alias/{ALIAS}", status=200)
     backend.index(CORPUS[3:4])
@@ -315,6 +317,7 @@ def test_the_search_request(backend, server):
         ],
         key=str,
     )  # an empty filter (procedure) is no filter
+    assert "must_not" not in query  # no owner left out
     every = {"match": {"terms": {"query": terms, "operator": "and"}}}
     some = {"match": {"terms": {"query": terms, "operator": "or"}}}
     assert query["should"] == [
@@ -335,6 +338,27 @@ def test_the_search_request(backend, server):
         "payout_band": "payout_band",
         "year": "claim_year",
     }
+
+
+def test_excluded_owners_are_left_out_by_the_query_itself(backend, server):
+    server.answer("POST", f"/{ALIAS}/_search", _response([]))
+    backend.search("しこり", exclude_owners=frozenset({"f:2", "f:1"}), page=2)
+    body = _request_body(server)
+    query = body["query"]["bool"]
+    # The owners, and the unrecorded one; a document without the field (written before the
+    # index had it) is nobody knows whose: left out as well.
+    assert query["must_not"] == [{"terms": {"owner": ["?", "f:1", "f:2"]}}]
+    assert {"exists": {"field": "owner"}} in query["filter"]
+    # Hits, the total, the every-word count and the facets all come from this one query.
+    assert body["track_total_hits"] is True and set(body["aggs"]) == {"every_word", *FACETS}
+    assert "post_filter" not in body
+
+
+def test_an_indexed_owner_is_written(backend, server):
+    server.answer("HEAD", f"/_alias/{ALIAS}", status=200)
+    backend.index([dataclasses.replace(CORPUS[0], owner="f:7")])
+    (written,) = server.to("PUT", f"/{ALIAS}/_bulk")
+    assert written.body[1]["owner"] == "f:7"
 
 
 def test_by_relevance_cases_with_every_word_score_above_the_rest(backend, server):
@@ -456,6 +480,24 @@ def test_similar_asks_for_the_cases_words_and_reorders_by_similarity(backend, se
     assert [h.label for h in similar] == ["P2", "P6"]
     assert similar[0].reason.startswith("同じ施術／共通する語: ")
     assert similar[0].score == 3.0 and "<mark>" in similar[0].snippet
+
+
+def test_similar_leaves_out_excluded_owners(backend, server):
+    source = _source("P5", "ヒアルロン酸注射", "注入部位のしこりが消えない。", owner="f:2")
+    source["terms"] = _terms("ヒアルロン酸注射\n注入部位のしこりが消えない。")
+    server.answer(
+        "GET",
+        f"/{ALIAS}/_doc/import:P5",
+        {"_index": OLD, "_id": "import:P5", "_version": 1, "found": True, "_source": source},
+    )
+    server.answer("POST", f"/{ALIAS}/_search", _response([]))
+    backend.similar("import:P5", exclude_owners=frozenset({"f:1"}))
+    query = _request_body(server)["query"]["bool"]
+    assert query["must_not"] == [
+        {"ids": {"values": ["import:P5"]}},
+        {"terms": {"owner": ["?", "f:1"]}},
+    ]
+    assert query["filter"] == [{"term": {"is_open": False}}, {"exists": {"field": "owner"}}]
 
 
 def test_similar_to_an_unknown_case_is_nothing(backend, server):
