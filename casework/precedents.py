@@ -9,7 +9,8 @@ from search.documents import PrecedentDocument
 from search.scrub import scrub
 
 from .choices import OPEN_STATES
-from .models import Case, Facility, PatientInfo
+from .models import Case, PatientInfo
+from .selectors import conflicted_facilities
 
 
 def precedent_key(case_pk: int) -> str:
@@ -25,8 +26,8 @@ def precedent_owners_hidden_from(*, user) -> frozenset[str]:
     exclude_owners): the facilities they declared a conflict of interest with. Whatever the
     user's role: a precedent is never needed to handle a case, and nothing about a conflicted
     facility's cases should reach its reviewer."""
-    facilities = Facility.objects.filter(conflicted_reviewers__user_id=user.pk)
-    return frozenset(precedent_owner(pk) for pk in facilities.values_list("pk", flat=True))
+    facilities = conflicted_facilities(user=user).values_list("pk", flat=True)
+    return frozenset(precedent_owner(pk) for pk in facilities)
 
 
 def precedent_document(case: Case) -> PrecedentDocument:

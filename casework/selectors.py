@@ -44,11 +44,13 @@ def opinions_visible_to(*, case: Case, user) -> list[Opinion]:
     return [o for o in opinions if o.submitted_at or o.reviewer_id == user.pk]
 
 
+def conflicted_facilities(*, user) -> QuerySet[Facility]:
+    """The facilities `user` declared a conflict of interest with (none for a non-reviewer)."""
+    return Facility.objects.filter(conflicted_reviewers__user_id=user.pk)
+
+
 def reviewer_conflicted(*, case: Case, user) -> bool:
-    profile = getattr(user, "reviewer_profile", None)
-    return (
-        profile is not None and profile.conflicted_facilities.filter(pk=case.facility_id).exists()
-    )
+    return conflicted_facilities(user=user).filter(pk=case.facility_id).exists()
 
 
 # Events after which the association owes the member a response.
@@ -117,7 +119,7 @@ def cases_for_staff(*, user) -> QuerySet[Case]:
     ):
         return cases
     if user.has_perm("casework.review_case"):
-        conflicted = Facility.objects.filter(conflicted_reviewers__user=user)
+        conflicted = conflicted_facilities(user=user)
         return (
             cases.filter(Q(state=CaseState.UNDER_REVIEW) | Q(opinions__reviewer=user))
             .exclude(facility__in=conflicted)

@@ -12,7 +12,7 @@ from search.backends.base import SearchUnavailable
 
 from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
 from ..models import Case, PatientDataView
-from ..precedents import precedent_key
+from ..precedents import precedent_key, precedent_owners_hidden_from
 from ..selectors import (
     case_service_level,
     case_transitions_for,
@@ -97,18 +97,20 @@ class CaseWorkspaceView(InspectView):
             message_form=StaffMessageForm(),
             attachments=case.attachments.all(),
             attachment_form=AttachmentForm(),
-            similar_cases=_similar_cases(case),
+            similar_cases=_similar_cases(case, user),
         )
         if context["show_patient"]:
             patient_data_access_record(case=case, by=user, what=PatientDataView.PATIENT_SECTION)
         return context
 
 
-def _similar_cases(case) -> list | None:
-    """The five most similar past cases; None when search is unavailable (the page says so and
-    shows everything else)."""
+def _similar_cases(case, user) -> list | None:
+    """The five most similar past cases, leaving out the facilities `user` is tied to; None when
+    search is unavailable (the page says so and shows everything else)."""
     try:
-        return get_search_backend().similar(precedent_key(case.pk), limit=5)
+        return get_search_backend().similar(
+            precedent_key(case.pk), limit=5, exclude_owners=precedent_owners_hidden_from(user=user)
+        )
     except SearchUnavailable:
         return None
 

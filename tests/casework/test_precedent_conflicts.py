@@ -79,11 +79,6 @@ def test_an_unconflicted_reviewer_sees_similar_cases_of_any_facility(
     assert closed_case.reference in _similar_panel(client, dermatologist, under_review)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="casework/views/staff.py _similar_cases does not pass exclude_owners yet",
-)
 def test_the_case_page_leaves_out_similar_cases_of_a_conflicted_facility(
     client, closed_case, under_review, facility, dermatologist
 ):
