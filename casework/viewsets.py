@@ -10,12 +10,15 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils import timezone
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import roles
 from .choices import CaseState, ProcedureField
+from .exports import SafeSpreadsheetExportMixin
 from .models import Case
 from .selectors import case_service_level, cases_overdue
 from .views import staff
@@ -85,16 +88,67 @@ class ServiceLevelColumn(Column):
         return context
 
 
-class CaseViewSet(ModelViewSet):
+class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """Wagtail's listing, its CSV and XLSX made safe to open (casework.exports)."""
+
+
+class StateMachineViewSet(ModelViewSet):
+    """A listing and an inspect page for objects that change only through their state machine's
+    services: no add, edit, delete, copy, history or usage view is served.
+
+    None of those views is named to Wagtail's views either: they link to them for anyone who holds
+    the model's add, change or delete permission, a superuser above all, and would fail to
+    reverse the missing URL (a 500 on the list, its exports, the inspect page and any usage
+    listing that shows the object).
+    """
+
+    index_view_class = SafeExportIndexView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
+    @property
+    def url_finder_class(self):
+        # Wagtail links an object elsewhere in the admin (a user's usage listing, for one) to its
+        # "edit" URL: here the object's page is the inspect view.
+        return type(
+            f"{self.model.__name__}URLFinder",
+            (ModelAdminURLFinder,),
+            {"edit_url_name": self.get_url_name("inspect")},
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+            *self.get_action_urlpatterns(),
+        ]
+
+    def get_action_urlpatterns(self) -> list:
+        """The views that act on one object (its transitions and the like)."""
+        return []
+
+
+class CaseViewSet(StateMachineViewSet):
     model = Case
     icon = "folder-open-inverse"
     menu_label = "案件"
     menu_order = 110
     add_to_admin_menu = True
     index_view_class = staff.CaseIndexView
-    inspect_view_enabled = True
     inspect_view_class = staff.CaseWorkspaceView
-    copy_view_enabled = False
     filterset_class = CaseFilterSet
     search_fields = ["reference", "facility__name"]
     search_backend_name = None  # plain database lookups: the case list is not search-indexed
@@ -108,14 +162,22 @@ class CaseViewSet(ModelViewSet):
         Column("received_at", label="受付日時", accessor="received_at", sort_key="received_at"),
         ServiceLevelColumn("service_level", label="対応期限"),
     ]
+    # The list's own columns: no patient data and no narrative leave through an export.
+    list_export = [
+        "reference",
+        "get_state_display",
+        "procedure",
+        "facility",
+        "handler",
+        "received_at",
+    ]
+    export_headings = {"get_state_display": "状態"}
+    export_filename = "cases"
 
-    def get_urlpatterns(self):
-        # Cases arrive from members (and phone reports through the portal later): no add, edit
-        # or delete here; every change goes through the state machine's services.
+    def get_action_urlpatterns(self):
+        # Cases arrive from members (and phone reports through the portal later); every change
+        # goes through the state machine's services.
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
             path("<int:pk>/transition/<slug:name>/", staff.case_transition_view, name="transition"),
             path("<int:pk>/opinion/", staff.opinion_view, name="opinion"),
             path("<int:pk>/assessment/", staff.assessment_view, name="assessment"),

@@ -4,9 +4,9 @@ import django_filters
 from django.urls import path
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from ..choices import Course
+from ..viewsets import StateMachineViewSet
 from . import admin_views
 from .choices import ApplicationState
 from .models import Application
@@ -21,15 +21,13 @@ class ApplicationFilterSet(WagtailFilterSet):
         fields = []
 
 
-class ApplicationViewSet(ModelViewSet):
+class ApplicationViewSet(StateMachineViewSet):
     model = Application
     icon = "form"
     menu_label = "加入申込"
     menu_order = 120
     add_to_admin_menu = True
-    inspect_view_enabled = True
     inspect_view_class = admin_views.ApplicationInspectView
-    copy_view_enabled = False
     filterset_class = ApplicationFilterSet
     search_fields = ["facility_name", "applicant_name", "doctor_name", "email"]
     search_backend_name = None  # plain database lookups: applications are not search-indexed
@@ -43,14 +41,25 @@ class ApplicationViewSet(ModelViewSet):
         Column("created_at", label="受付日時", accessor="created_at", sort_key="created_at"),
         Column("coverage_starts_on", label="補償開始日", accessor="coverage_starts_on"),
     ]
+    list_export = [
+        "reference",
+        "get_state_display",
+        "get_course_display",
+        "facility_name",
+        "applicant_name",
+        "created_at",
+        "coverage_starts_on",
+    ]
+    export_headings = {
+        "reference": "受付番号",
+        "get_state_display": "状態",
+        "get_course_display": "コース",
+    }
+    export_filename = "applications"
 
-    def get_urlpatterns(self):
-        # Applications arrive from the public form and change only through the state machine:
-        # no add, edit or delete here.
+    def get_action_urlpatterns(self):
+        # Applications arrive from the public form and change only through the state machine.
         return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("<int:pk>/", self.inspect_view, name="inspect"),
             path(
                 "<int:pk>/transition/<slug:name>/", admin_views.transition_view, name="transition"
             ),

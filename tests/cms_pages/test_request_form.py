@@ -1,8 +1,14 @@
-"""資料請求: valid requests are stored and notified; invalid ones come back with Japanese messages."""
+"""資料請求: valid requests are stored and notified; invalid ones (too long among them) come back
+with Japanese messages."""
+
+import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from wagtail.contrib.forms.models import FormSubmission
+
+from cms_pages.models.forms import FormField
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +74,60 @@ def test_staff_see_submissions_and_export_them_as_csv(admin_client, client, site
     export = admin_client.get(f"/admin/forms/submissions/{page.pk}/?export=csv")
     assert export.status_code == 200
     assert "さくら美容クリニック" in b"".join(export.streaming_content).decode("utf-8")
+
+
+def test_answers_longer_than_their_field_allows_are_refused_in_japanese(client, site_pages):
+    page = site_pages["request"]
+    names = _fields(page)
+    data = _valid_data(page)
+    data[names["医療機関名"]] = "あ" * 256
+    data[names["ご質問・ご要望"]] = "い" * 2_001
+    response = client.post(page.url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "255文字以内で入力してください（現在256文字）。" in html
+    assert "2000文字以内で入力してください（現在2001文字）。" in html
+    assert not FormSubmission.objects.filter(page=page).exists()
+    assert mail.outbox == []
+
+
+def test_answers_at_the_maximum_are_accepted(client, site_pages):
+    page = site_pages["request"]
+    names = _fields(page)
+    data = _valid_data(page)
+    data[names["医療機関名"]] = "あ" * 255
+    data[names["ご質問・ご要望"]] = "い" * 2_000
+    assert client.post(page.url, data).status_code == 200
+    stored = FormSubmission.objects.get(page=page).get_data()
+    assert len(stored[names["ご質問・ご要望"]]) == 2_000
+
+
+def test_the_browser_stops_at_each_maximum_too(client, site_pages):
+    html = client.get(site_pages["request"].url).content.decode()
+    assert len(re.findall(r'<input type="text"[^>]* maxlength="255"', html)) == 5
+    assert re.search(r'<input type="email"[^>]* maxlength="254"', html)
+    assert re.search(r'<textarea[^>]* maxlength="2000"', html)
+
+
+@pytest.mark.parametrize(
+    ("field_type", "longest"),
+    [("singleline", 255), ("multiline", 2_000), ("email", 254), ("url", 2_000), ("hidden", 255)],
+)
+def test_every_kind_of_text_field_an_editor_can_add_has_a_maximum(site_pages, field_type, longest):
+    page = site_pages["request"]
+    added = FormField.objects.create(page=page, label="追加項目", field_type=field_type)
+    field = page.get_form().fields[added.clean_name]
+    assert field.max_length == longest
+    value = "https://example.jp/" + "a" * longest if field_type == "url" else "a" * (longest + 1)
+    assert field.max_length < len(value)
+    with pytest.raises(ValidationError, match=f"{longest}文字以内で入力してください"):
+        field.clean(value)
+
+
+def test_a_number_field_takes_at_most_fifteen_digits(site_pages):
+    page = site_pages["request"]
+    added = FormField.objects.create(page=page, label="施設数", field_type="number")
+    field = page.get_form().fields[added.clean_name]
+    assert field.clean("1" * 15) == int("1" * 15)
+    with pytest.raises(ValidationError):
+        field.clean("1" * 16)
