@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from . import roles
 from .choices import CaseState, ProcedureField
 from .exports import SafeSpreadsheetExportMixin
-from .models import Case
+from .models import Case, PatientDataAccess
 from .selectors import case_service_level, cases_overdue
 from .views import staff
 
@@ -92,9 +92,10 @@ class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
     """Wagtail's listing, its CSV and XLSX made safe to open (casework.exports)."""
 
 
-class StateMachineViewSet(ModelViewSet):
-    """A listing and an inspect page for objects that change only through their state machine's
-    services: no add, edit, delete, copy, history or usage view is served.
+class ServiceOnlyViewSet(ModelViewSet):
+    """A listing and an inspect page for objects that change only through services (a state
+    machine's transitions, an append-only log): no add, edit, delete, copy, history or usage view
+    is served.
 
     None of those views is named to Wagtail's views either: they link to them for anyone who holds
     the model's add, change or delete permission, a superuser above all, and would fail to
@@ -141,7 +142,7 @@ class StateMachineViewSet(ModelViewSet):
         return []
 
 
-class CaseViewSet(StateMachineViewSet):
+class CaseViewSet(ServiceOnlyViewSet):
     model = Case
     icon = "folder-open-inverse"
     menu_label = "案件"
@@ -193,3 +194,36 @@ class CaseViewSet(StateMachineViewSet):
 
 
 case_viewset = CaseViewSet("casework_case", url_prefix="cases")
+
+
+class AccessLogIndexView(SafeExportIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("by", "case")
+
+
+class PatientDataAccessViewSet(ServiceOnlyViewSet):
+    """The patient-data access log, for the office's administrators: read and export only."""
+
+    model = PatientDataAccess
+    icon = "view"
+    menu_label = "患者情報の閲覧記録"
+    menu_order = 900
+    add_to_settings_menu = True
+    list_filter = ["what"]
+    search_fields = ["case__reference", "by__username"]
+    search_backend_name = None
+    list_per_page = 100
+    list_display = [
+        Column("at", label="日時", accessor="at", sort_key="at"),
+        Column("by", label="閲覧者", accessor="by"),
+        Column("case", label="案件", accessor="case"),
+        "what",
+        "detail",
+    ]
+    list_export = ["at", "by", "case", "get_what_display", "detail"]
+    export_headings = {"get_what_display": "閲覧内容"}
+    export_filename = "patient-data-access"
+    index_view_class = AccessLogIndexView
+
+
+access_log_viewset = PatientDataAccessViewSet("casework_access_log", url_prefix="access-log")

@@ -1,7 +1,11 @@
+from django.contrib import messages
+from django.db import router
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.shortcuts import redirect
 from wagtail import hooks
 
 from .dashboard import dashboard_panels
-from .viewsets import case_viewset
+from .viewsets import access_log_viewset, case_viewset
 
 
 @hooks.register("register_admin_viewset")
@@ -9,6 +13,27 @@ def register_case_viewset():
     return case_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_access_log_viewset():
+    return access_log_viewset
+
+
 @hooks.register("construct_homepage_panels")
 def add_casework_panels(request, panels):
     panels[:0] = dashboard_panels(request)
+
+
+@hooks.register("before_delete_user")
+def keep_users_that_casework_refers_to(request, user):
+    """Cases, their history and attachments keep who took part (PROTECT): refuse with a message
+    instead of a 500, and point to deactivating the login instead."""
+    try:
+        Collector(using=router.db_for_write(type(user))).collect([user])
+    except (ProtectedError, RestrictedError):
+        messages.error(
+            request,
+            f"{user} は案件の記録に残っているため削除できません。"
+            "「有効」を外してログインを止めてください。",
+        )
+        return redirect("wagtailusers_users:edit", user.pk)
+    return None

@@ -6,7 +6,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
 from ..choices import Course
-from ..viewsets import StateMachineViewSet
+from ..viewsets import ServiceOnlyViewSet
 from . import admin_views
 from .choices import ApplicationState
 from .models import Application
@@ -21,7 +21,7 @@ class ApplicationFilterSet(WagtailFilterSet):
         fields = []
 
 
-class ApplicationViewSet(StateMachineViewSet):
+class ApplicationViewSet(ServiceOnlyViewSet):
     model = Application
     icon = "form"
     menu_label = "加入申込"

@@ -10,6 +10,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from search.backends import get_search_backend
 from search.backends.base import SearchUnavailable
 
+from ..exports import SafeSpreadsheetExportMixin
 from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
 from ..models import Case, PatientDataView
 from ..precedents import precedent_key, precedent_owners_hidden_from
@@ -37,7 +38,7 @@ def _staff_case(request, pk) -> Case:
     return get_object_or_404(cases_for_staff(user=request.user), pk=pk)
 
 
-class CaseIndexView(IndexView):
+class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return cases_for_staff(user=self.request.user)
 

@@ -174,3 +174,29 @@ def test_every_view_of_patient_data_is_recorded(client, report, member, support,
         ("support", "patient"),
         ("support", "attachment"),
     ]
+
+
+@pytest.mark.django_db
+def test_office_administrators_read_and_export_the_access_log_and_nobody_else(
+    client, report, support, make_user, django_user_model
+):
+    from casework import roles
+
+    case = report()
+    client.force_login(support)
+    client.get(f"/admin/cases/{case.pk}/")
+    office = make_user("office", roles.ADMINS)
+    client.force_login(office)
+    listing = client.get("/admin/access-log/").content.decode()
+    assert case.reference in listing and "患者情報の表示" in listing
+    export = client.get("/admin/access-log/", {"export": "csv"})
+    assert export.status_code == 200
+    assert case.reference in export.getvalue().decode("utf-8-sig")
+    client.force_login(support)
+    assert client.get("/admin/access-log/").status_code in (302, 403)
+    superuser = django_user_model.objects.create_superuser("root", "root@example.jp", "pw")
+    client.force_login(superuser)
+    assert client.get("/admin/access-log/").status_code == 200
+    entry = PatientDataAccess.objects.get()
+    assert client.get(f"/admin/access-log/{entry.pk}/").status_code == 200
+    assert client.post(f"/admin/access-log/{entry.pk}/").status_code == 405

@@ -52,8 +52,14 @@ from wagtail.models import (
 
 from casework import roles
 from casework.enrollment.services import application_submit
-from casework.models import Procedure
-from casework.services import attachment_add, case_report, case_transition, message_post
+from casework.models import PatientDataView, Procedure
+from casework.services import (
+    attachment_add,
+    case_report,
+    case_transition,
+    message_post,
+    patient_data_access_record,
+)
 from cms_pages.choices import Specialty
 from cms_pages.models import CommitteeIndexPage, CommitteeMemberPage, FaqPage, FormPage, HomePage
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
@@ -186,6 +192,7 @@ _PK_MODELS = [
     ("admin/images/chooser/", "wagtailimages.Image"),
     ("admin/cases/", "casework.Case"),
     ("admin/applications/", "enrollment.Application"),
+    ("admin/access-log/", "casework.PatientDataAccess"),
     ("admin/synonyms/", "search.SynonymGroup"),
     ("admin/sites/", "wagtailcore.Site"),
     ("admin/users/", "auth.User"),
@@ -351,6 +358,7 @@ def walk_data(
     attachment = attachment_add(
         case=own_case, by=member, upload=SimpleUploadedFile("写真.png", PNG), kind="photo"
     )
+    patient_data_access_record(case=own_case, by=support, what=PatientDataView.PATIENT_SECTION)
     other_case = case_report(reporter=other_member, facility=other_facility, **report)
     application = application_submit(
         fields={
