@@ -59,7 +59,7 @@ from .models import (
     Procedure,
     ReviewerProfile,
 )
-from .reference_data import reference_data_sync
+from .reference_data import roles_sync_all
 from .rules import format_yen
 from .selectors import policy_for_claim
 from .service_levels import TOKYO, is_business_day
@@ -1274,7 +1274,7 @@ def _supporting_data_ensure(now: datetime) -> tuple[_Context, dict[str, int]]:
     expected_groups = list(roles.GROUP_PERMISSIONS)
     groups_present = Group.objects.filter(name__in=expected_groups).count()
     if not Procedure.objects.exists() or groups_present < len(expected_groups):
-        reference_data_sync(django_apps)  # an emptied test database; migrations seed the rest
+        roles_sync_all(django_apps)  # an emptied test database; migrations seed the rest
     created = Counter()
 
     facilities = {}

@@ -19,9 +19,18 @@ LONG_TEXT_MAX = 5_000  # patient demands, messages, advice, dissent
 NOTE_MAX = 2_000
 
 
+class _TextAreaField(forms.CharField):
+    """Browsers send each line break as CR LF but count it as one character against maxlength:
+    store and count it as one (LF), so text the browser allowed is never refused."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _text_field(label: str, max_length: int, *, rows: int, required: bool = True, **kwargs):
     """A text area with a Japanese message naming the limit and the length typed."""
-    return forms.CharField(
+    return _TextAreaField(
         label=label,
         max_length=max_length,
         required=required,
@@ -34,10 +43,13 @@ def _text_field(label: str, max_length: int, *, rows: int, required: bool = True
         **kwargs,
     )
 
+# No payout comes near 100億円; the bound keeps a mistyped figure from reaching the database.
+YEN_MAX = 10_000_000_000
 _YEN_ERRORS = {
     "required": "金額を入力してください。",
     "invalid": "金額は半角数字（円・整数）で入力してください。",
     "min_value": "金額は0円以上で入力してください。",
+    "max_value": f"金額は{YEN_MAX // 100_000_000:,}億円以下で入力してください。",
 }
 
 
@@ -45,6 +57,7 @@ def _yen_field(label: str, *, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=0,
+        max_value=YEN_MAX,
         required=required,
         initial=0 if not required else None,
         error_messages=_YEN_ERRORS,
@@ -232,10 +245,12 @@ class CaseReportForm(forms.Form):
             yield legend, [self[name] for name in names if not self[name].is_hidden]
 
     def ask_outside_period_confirmation(self) -> None:
-        """Show the confirmation box. A browser never sends a chosen file twice, so the member
-        is told by name which file to choose again."""
         self.fields["confirm_outside_period"].widget = forms.CheckboxInput()
-        upload = self.cleaned_data.get("attachment")
+
+    def name_file_to_choose_again(self) -> None:
+        """The form is coming back to the member: a browser never sends a chosen file twice, so
+        say by name which file must be chosen again."""
+        upload = self.files.get(self.add_prefix("attachment"))
         if upload:
             self.reselect_attachment = upload.name
             self.fields["attachment"].help_text = (

@@ -6,7 +6,7 @@ database call it with the live ones. Idempotent.
 
 from django.contrib.auth.management import create_permissions
 
-from .roles import roles_sync
+from .roles import ACCESS_LOG_GROUP_PERMISSIONS, APPLICATION_GROUP_PERMISSIONS, roles_sync
 
 # The procedures named on the association's site, by field, plus その他 (order kept).
 PROCEDURES = [
@@ -44,6 +44,14 @@ def reference_data_sync(apps) -> None:
             Procedure.objects.get_or_create(field=field, name=name, defaults={"sort_order": order})
 
     permissions_sync(apps, "casework", "Case")
+
+
+def roles_sync_all(apps) -> None:
+    """Everything the data migrations seed for casework's roles, for a database a transactional
+    test emptied (each migration seeds only the models that existed when it ran)."""
+    reference_data_sync(apps)
+    permissions_sync(apps, "enrollment", "Application", table=APPLICATION_GROUP_PERMISSIONS)
+    permissions_sync(apps, "casework", "PatientDataAccess", table=ACCESS_LOG_GROUP_PERMISSIONS)
 
 
 def permissions_sync(apps, app_label: str, model_name: str, **table) -> None:

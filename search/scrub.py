@@ -265,7 +265,8 @@ _NAME_SPLIT = re.compile(r"[\s・,、]+")
 _KANA_ONLY = re.compile(r"[ァ-ヺー]+")
 _LATIN_ONLY = re.compile(r"[a-z'’-]+")
 _LATIN_WORD = re.compile(
-    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff'’-]*"
+    # No hyphen inside: Kuroki-san is the name and an honorific, not one word.
+    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff'’]*"
 )
 _O_ROW, _U_ROW = set("オコソトノホモヨロヲゴゾドボポョォ"), set("ウクスツヌフムユルグズヅブプュゥ")
 
@@ -376,6 +377,7 @@ class _Names:
         written: list[list[str]] = []  # each name as its parts: kanji (or mixed) …
         kana: list[list[str]] = []  # … katakana (hiragana is folded into katakana) …
         latin: list[list[str]] = []  # … or Latin letters
+        family_readings: set[str] = set()  # of a family name the dictionary reads alone
         for raw in names:
             name = unicodedata.normalize("NFKC", raw or "").strip()
             parts = [_fold(p) for p in _NAME_SPLIT.split(name) if p]
@@ -391,8 +393,10 @@ class _Names:
             (kana if _KANA_ONLY.fullmatch("".join(parts)) else written).append(parts)
             if all(known):
                 kana.append([_fold(reading) for part in known for _, reading in part])
+            elif len(known) > 1 and known[0]:
+                family_readings.add(_fold("".join(reading for _, reading in known[0])))
         # A reading stored without a space (ナカムラヒナ): cut after the family name's reading.
-        families = {p[0] for p in kana if len(p) > 1}
+        families = {p[0] for p in kana if len(p) > 1} | family_readings
         for (whole,) in [p for p in kana if len(p) == 1]:
             kana.extend(
                 [f, whole[len(f) :]] for f in families if whole.startswith(f) and whole != f

@@ -440,9 +440,16 @@ class TransitionRecord(AppendOnlyModel):
     at = models.DateTimeField("日時", default=timezone.now, db_index=True)
     note = models.TextField("メモ", blank=True)
 
+    #: Labels of the records that change no state (a report, an assessment), by name.
+    EVENT_LABELS: dict[str, str] = {}
+
     class Meta:
         abstract = True
         ordering = ["at", "pk"]
+
+    @property
+    def event_label(self) -> str:
+        return self.EVENT_LABELS.get(self.name, self.get_to_state_display())
 
 
 class CaseTransition(TransitionRecord):
@@ -451,6 +458,8 @@ class CaseTransition(TransitionRecord):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
     from_state = models.CharField("変更前", max_length=32, choices=CaseState.choices)
     to_state = models.CharField("変更後", max_length=32, choices=CaseState.choices)
+
+    EVENT_LABELS = {"report": "受付", "assess": "査定", "reassess": "再査定"}
 
     class Meta(TransitionRecord.Meta):
         verbose_name = verbose_name_plural = "状態の履歴"

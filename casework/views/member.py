@@ -86,6 +86,7 @@ def report_case(request):
             else:
                 messages.success(request, f"ご相談を受け付けました（受付番号 {case.reference}）。")
                 return redirect("casework_portal:case", case.reference)
+    form.name_file_to_choose_again()
     return TemplateResponse(
         request,
         "casework/portal/report.html",

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from casework import roles
 from casework.enrollment.permissions import review_permissions_sync
-from casework.reference_data import reference_data_sync
+from casework.reference_data import roles_sync_all
 from casework.rules import coverage_start, policy_end
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def support(site_content, django_user_model):
     from django.contrib.auth.models import Group
 
-    reference_data_sync(apps)  # an earlier transactional test may have emptied the database
+    roles_sync_all(apps)  # an earlier transactional test may have emptied the database
     review_permissions_sync(apps)
     user = django_user_model.objects.create_user("support", password="support-pass-2026")
     user.groups.add(Group.objects.get(name=roles.SUPPORT))

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from casework import roles
 from casework.models import Facility, MemberProfile, Policy
-from casework.reference_data import reference_data_sync
+from casework.reference_data import roles_sync_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ PNG = (
 def people(site_content, django_user_model):
     from django.contrib.auth.models import Group
 
-    reference_data_sync(apps)  # an earlier transactional test may have emptied the database
+    roles_sync_all(apps)  # an earlier transactional test may have emptied the database
     facility = Facility.objects.create(name="さくら美容クリニック")
     today = date.today()
     Policy.objects.create(

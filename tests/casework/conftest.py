@@ -16,9 +16,9 @@ def _reference_data(db):
     if not Procedure.objects.exists():
         from django.apps import apps
 
-        from casework.reference_data import reference_data_sync
+        from casework.reference_data import roles_sync_all
 
-        reference_data_sync(apps)
+        roles_sync_all(apps)
 
 
 @pytest.fixture
@@ -157,3 +157,27 @@ def in_assessment(report, support, surgeon, lawyer, chair, assessor):
         return case_transition(case=case, name="start_assessment", by=assessor)
 
     return make
+
+
+@pytest.fixture
+def doctor_fields():
+    """A 施術医コース application by the doctor in person."""
+    return {
+        "course": "doctor",
+        "payout_limit": 5_000_000,
+        "membership_number": "B-777",
+        "applicant_role": "doctor",
+        "applicant_name": "伊藤 健",
+        "applicant_name_kana": "いとう けん",
+        "email": "ito@example.jp",
+        "phone": "090-0000-1111",
+        "facility_name": "みなと皮膚科",
+        "corporation_name": "",
+        "prefecture": "大阪府",
+        "is_main_clinic": True,
+        "qualifying_role": "",
+        "doctor_name": "伊藤 健",
+        "doctor_name_kana": "いとう けん",
+        "doctor_is_doctor": True,
+        "societies": ["jda"],
+    }

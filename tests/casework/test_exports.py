@@ -106,26 +106,12 @@ def test_request_form_exports_neutralise_hostile_submissions(admin_client, hosti
 
 
 @pytest.fixture
-def hostile_application(db):
+def hostile_application(db, doctor_fields):
     return application_submit(
         fields={
-            "course": "doctor",
-            "payout_limit": 5_000_000,
-            "membership_number": "B-777",
-            "applicant_role": "doctor",
+            **doctor_fields,
             "applicant_name": "@SUM(1+1)",
-            "applicant_name_kana": "いとう けん",
-            "email": "ito@example.jp",
-            "phone": "090-0000-1111",
             "facility_name": "=cmd|' /C calc'!A0\x1b",
-            "corporation_name": "",
-            "prefecture": "大阪府",
-            "is_main_clinic": True,
-            "qualifying_role": "",
-            "doctor_name": "伊藤 健",
-            "doctor_name_kana": "いとう けん",
-            "doctor_is_doctor": True,
-            "societies": ["jda"],
         },
         applied_on=date(2026, 11, 25),
     )

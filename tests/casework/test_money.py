@@ -177,24 +177,11 @@ def test_assessors_at_once_never_spend_more_than_the_aggregate(
 
 
 def test_no_sequence_of_money_steps_overspends_a_policy(
-    report, support, surgeon, lawyer, chair, assessor, insurer, approver, member
+    in_assessment, assessor, insurer, approver, member
 ):
     """Any interleaving of assess / recompute / settle / request / approve / withdraw on the
     cases of one policy keeps committed + paid within the aggregate and each payout's damages
     within the per-accident limit."""
-    from casework.services import opinion_save
-
-    def case_in_assessment(facility):
-        case = report(facility=facility, doctor=None)
-        for name in ("start_triage", "refer_to_review"):
-            case = case_transition(case=case, name=name, by=support)
-        for reviewer in (surgeon, lawyer):
-            opinion_save(
-                case=case, reviewer=reviewer, conclusion="liable", text="所見", submit=True
-            )
-        case = case_transition(case=case, name="decide_liable", by=chair, reasons="過失あり")
-        return case_transition(case=case, name="start_assessment", by=assessor)
-
     counter = iter(range(10_000))
 
     class MoneySteps(RuleBasedStateMachine):
@@ -206,7 +193,7 @@ def test_no_sequence_of_money_steps_overspends_a_policy(
                 number=f"P-{n}", course=Course.FACILITY, facility=facility,
                 payout_limit=2_000_000, starts_on=date(2025, 12, 1), ends_on=date(2026, 11, 30),
             )  # fmt: skip
-            self.cases = [case_in_assessment(facility) for _ in range(3)]
+            self.cases = [in_assessment(facility=facility, doctor=None) for _ in range(3)]
 
         def _fresh(self, i):
             return Case.objects.get(pk=self.cases[i].pk)
@@ -256,3 +243,16 @@ def test_no_sequence_of_money_steps_overspends_a_policy(
         MoneySteps,
         settings=hypothesis_settings(max_examples=12, stateful_step_count=10, deadline=None),
     )
+
+
+def test_an_absurd_amount_is_refused_in_japanese_not_with_a_500(client, in_assessment, assessor):
+    case = in_assessment()
+    client.force_login(assessor)
+    response = client.post(
+        f"/admin/cases/{case.pk}/assessment/",
+        {"damages": "9" * 19, "revision": 0},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "金額は100億円以下で入力してください。" in response.content.decode()
+    assert not Assessment.objects.filter(case=case).exists()

@@ -200,3 +200,18 @@ def test_office_administrators_read_and_export_the_access_log_and_nobody_else(
     entry = PatientDataAccess.objects.get()
     assert client.get(f"/admin/access-log/{entry.pk}/").status_code == 200
     assert client.post(f"/admin/access-log/{entry.pk}/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_line_breaks_count_once_as_the_browser_counts_them(client, member, policy):
+    lines = "腫れ訴え\r\n" * (NARRATIVE_MAX // 5)  # 20,000 characters in the browser's count
+    _post_report(client, member, narrative=lines)
+    assert Case.objects.get().narrative == lines.replace("\r\n", "\n").strip()
+
+
+@pytest.mark.django_db
+def test_any_refused_report_names_the_file_to_choose_again(client, member, policy):
+    upload = SimpleUploadedFile("写真.png", PNG, content_type="image/png")
+    html = _post_report(client, member, attachment=upload, patient_age="200").content.decode()
+    assert "「写真.png」は送信されていません" in html
+    assert not Case.objects.exists()

@@ -310,7 +310,16 @@ def route_urls(route: Route, data) -> list[str]:
 
 @pytest.fixture
 def walk_data(
-    settings, tmp_path, member, other_member, facility, other_facility, policy, doctor, support
+    settings,
+    tmp_path,
+    member,
+    other_member,
+    facility,
+    other_facility,
+    policy,
+    doctor,
+    support,
+    doctor_fields,
 ):
     """One of everything a URL can name."""
     settings.MEDIA_ROOT = tmp_path
@@ -346,26 +355,7 @@ def walk_data(
     patient_data_access_record(case=own_case, by=support, what=PatientDataView.PATIENT_SECTION)
     other_case = case_report(reporter=other_member, facility=other_facility, **report)
     application = application_submit(
-        fields={
-            "course": "doctor",
-            "payout_limit": 5_000_000,
-            "membership_number": "B-777",
-            "applicant_role": "doctor",
-            "applicant_name": "伊藤 健",
-            "applicant_name_kana": "いとう けん",
-            "email": "ito@example.jp",
-            "phone": "090-0000-1111",
-            "facility_name": hostile,
-            "corporation_name": "",
-            "prefecture": "大阪府",
-            "is_main_clinic": True,
-            "qualifying_role": "",
-            "doctor_name": "伊藤 健",
-            "doctor_name_kana": "いとう けん",
-            "doctor_is_doctor": True,
-            "societies": ["jda"],
-        },
-        applied_on=date(2026, 11, 25),
+        fields={**doctor_fields, "facility_name": hostile}, applied_on=date(2026, 11, 25)
     )
 
     # A page change waiting in the approval workflow.

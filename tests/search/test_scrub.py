@@ -197,3 +197,17 @@ def test_no_text_makes_the_scrub_slow(kind):
     """The old e-mail pattern took 3-5 s on 40,000 characters and grew with the square."""
     with deadline(30):
         scrub(ADVERSARIAL[kind], names=("佐藤 花子", "さとう はなこ"))
+
+
+def test_a_romaji_name_with_a_hyphenated_honorific_is_scrubbed():
+    text = scrub(
+        "Kuroki-san は来院し、Tsubasa-sama と呼ばれた。Kuroki Tsubasa-chan",
+        names=("黒木 翼", "くろき つばさ"),
+    )
+    assert "kuroki" not in text.lower() and "tsubasa" not in text.lower()
+
+
+def test_a_reading_stored_without_a_space_is_cut_after_the_family_name_the_dictionary_knows():
+    # 愛 alone is no name the dictionary knows; 河野 is, so こうのあい is こうの + あい.
+    text = scrub("あいこうのさんから電話があった", names=("河野 愛", "こうのあい"))
+    assert "あい" not in text and "こうの" not in text

@@ -40,30 +40,6 @@ def facility_fields():
 
 
 @pytest.fixture
-def doctor_fields():
-    """A 施術医コース application by the doctor in person."""
-    return {
-        "course": "doctor",
-        "payout_limit": 5_000_000,
-        "membership_number": "B-777",
-        "applicant_role": "doctor",
-        "applicant_name": "伊藤 健",
-        "applicant_name_kana": "いとう けん",
-        "email": "ito@example.jp",
-        "phone": "090-0000-1111",
-        "facility_name": "みなと皮膚科",
-        "corporation_name": "",
-        "prefecture": "大阪府",
-        "is_main_clinic": True,
-        "qualifying_role": "",
-        "doctor_name": "伊藤 健",
-        "doctor_name_kana": "いとう けん",
-        "doctor_is_doctor": True,
-        "societies": ["jda"],
-    }
-
-
-@pytest.fixture
 def submit(db):
     def make(fields, applied_on=APPLIED_ON):
         return application_submit(fields=fields, applied_on=applied_on)
