@@ -29,7 +29,9 @@ HOSTILE = [
     ("@SUM(1+1)", "'@SUM(1+1)"),
     ("\t=1+1", "'\t=1+1"),
     ("\r=1+1", "'\r=1+1"),
-    ("\x00=1+1", "'=1+1"),  # what is left after the control characters goes first
+    # What is left after the control characters goes first. (No NUL: forms refuse it and
+    # PostgreSQL's JSON cannot store it.)
+    ("\x02=1+1", "'=1+1"),
     ("さくら\x01\x08\x0b\x0c\x1b\x1f\x7fクリニック", "さくらクリニック"),
     (
         "1行目\n2行目\r\n3行目\tおわり",

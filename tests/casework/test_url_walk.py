@@ -484,8 +484,10 @@ def _request(client, cookies, method, url, data):
         with transaction.atomic():
             response = getattr(client, method)(url, data)
             if response.streaming:
-                b"".join(response.streaming_content)  # exports fail while streaming
-            response.close()
+                # Exports fail while streaming. The client closes the response at the end, with
+                # request_finished's connection closing switched off (response.close() here would
+                # close PostgreSQL's connection inside this transaction).
+                b"".join(response.streaming_content)
             transaction.set_rollback(True)
         return response.status_code
     except Exception as error:  # noqa: BLE001 - every failure is reported, with its URL
