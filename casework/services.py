@@ -65,8 +65,7 @@ def case_report(
     """Record a member's complaint report as a new case in 受付, with its (upload, kind)
     attachments: every file is checked first, then the case and all its files are saved in one
     transaction, so a refused file never leaves a case behind without it."""
-    for upload, _ in attachments:
-        upload_check(upload)
+    checked = [(upload, kind, upload_check(upload)) for upload, kind in attachments]
     if not no_payment_promised:
         raise ValidationError(
             {
@@ -104,8 +103,10 @@ def case_report(
         by=reporter,
         note="会員から報告",
     )
-    for upload, kind in attachments:
-        _attachment_store(case=case, by=reporter, upload=upload, kind=kind)
+    for upload, kind, content_type in checked:
+        _attachment_store(
+            case=case, by=reporter, upload=upload, kind=kind, content_type=content_type
+        )
     transaction.on_commit(lambda: precedent_index(case=case))
     logger.info("Case %s reported (facility %s)", case.reference, facility.pk)
     return case
@@ -231,11 +232,12 @@ def _display_name(name: str, limit: int = 255) -> str:
     return name[: limit - len(suffix) - 1] + "…" + suffix
 
 
-def _attachment_store(*, case: Case, by, upload, kind: str) -> Attachment:
+def _attachment_store(*, case: Case, by, upload, kind: str, content_type: str) -> Attachment:
+    """Save `upload`, already checked as `content_type` by upload_check."""
     attachment = Attachment(
         case=case,
         kind=kind,
-        content_type=upload_check(upload),
+        content_type=content_type,
         size=upload.size,
         uploaded_by=by,
         original_name=_display_name(upload.name),
@@ -250,7 +252,9 @@ def _attachment_store(*, case: Case, by, upload, kind: str) -> Attachment:
 def attachment_add(*, case: Case, by, upload, kind: str) -> Attachment:
     """Store a checked file outside the web root; a consent form records the patient's consent."""
     _require_party(case, by)
-    attachment = _attachment_store(case=case, by=by, upload=upload, kind=kind)
+    attachment = _attachment_store(
+        case=case, by=by, upload=upload, kind=kind, content_type=upload_check(upload)
+    )
     if kind == AttachmentKind.CONSENT and not case.has_patient_consent():
         patient_consent_record(case=case, by=by)
     return attachment
