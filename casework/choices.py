@@ -70,6 +70,13 @@ class Society(models.TextChoices):
     JSAPS = "jsaps", "日本美容外科学会(JSAPS)"
 
 
+class Decision(models.TextChoices):
+    """The review committee's finding on a case, kept when the case moves on."""
+
+    LIABLE = "liable", "有責"
+    NOT_LIABLE = "not_liable", "無責"
+
+
 class OpinionConclusion(models.TextChoices):
     LIABLE = "liable", "過失あり（有責）"
     NOT_LIABLE = "not_liable", "過失なし（無責）"

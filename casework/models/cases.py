@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from ..choices import OPEN_STATES, CaseState, ComplaintType, ReferralKind, Urgency
+from ..choices import OPEN_STATES, CaseState, ComplaintType, Decision, ReferralKind, Urgency
 from ..roles import CASE_PERMISSIONS
 from .parties import Doctor, Facility
 from .policies import Policy
@@ -102,6 +102,8 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
     first_response_at = models.DateTimeField("初回対応日時", null=True, blank=True)
     patient_consent_at = models.DateTimeField("患者さんの同意（状況聴取）", null=True, blank=True)
 
+    # The finding itself: the state moves on (査定中, 完了 …) while the decision stays what it was.
+    decision = models.CharField("判定", max_length=16, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField("判定理由", blank=True)
     decision_dissent = models.TextField("少数意見", blank=True)
     decided_by = models.ForeignKey(
@@ -281,7 +283,7 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         custom={"label": "有責と判定", "needs_reasons": True},
     )
     def decide_liable(self, *, by, reasons: str, dissent: str = ""):
-        self._record_decision(by, reasons, dissent)
+        self._record_decision(Decision.LIABLE, by, reasons, dissent)
 
     @fsm.transition(
         state,
@@ -292,10 +294,10 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         custom={"label": "無責と判定", "needs_reasons": True},
     )
     def decide_not_liable(self, *, by, reasons: str, dissent: str = ""):
-        self._record_decision(by, reasons, dissent)
+        self._record_decision(Decision.NOT_LIABLE, by, reasons, dissent)
 
-    def _record_decision(self, by, reasons: str, dissent: str) -> None:
-        self.decided_by, self.decided_at = by, timezone.now()
+    def _record_decision(self, decision: str, by, reasons: str, dissent: str) -> None:
+        self.decision, self.decided_by, self.decided_at = decision, by, timezone.now()
         self.decision_reasons, self.decision_dissent = reasons, dissent
 
     @fsm.transition(

@@ -163,6 +163,9 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# The project's own translations of the Wagtail and Django strings its screens show, where the
+# packages' Japanese catalogues have none; first in the search order (compiled by scripts/bootstrap).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -182,6 +185,8 @@ globals().update(email_settings(os.environ))
 WAGTAIL_SITE_NAME = "日本美容医療リスクマネジメント協会"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# Staff avatars are initials drawn locally: no request to gravatar.com with a hash of each e-mail.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
