@@ -1,10 +1,19 @@
-"""Panels on the admin's home page: what a support lead looks at first."""
+"""Panels on the admin's home page: each role's own queues first, then the office's overview."""
 
 from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.components import Component
 
 from .choices import ProcedureField
-from .selectors import case_counts_by_state, cases_overdue, monthly_new_cases, reviewer_queues
+from .selectors import (
+    Queue,
+    calendar_closures,
+    case_counts_by_state,
+    monthly_new_cases,
+    queue_cases,
+    queues_for,
+)
 
 # One colour per field; the chart also carries a table, so colour is never the only cue.
 FIELD_COLOURS = {
@@ -15,6 +24,18 @@ FIELD_COLOURS = {
 }
 _CHART_HEIGHT, _BAR_WIDTH, _GAP = 160, 28, 12
 
+#: How many cases of each queue the home lists; the link under it opens the whole queue.
+QUEUE_ROWS = 7
+
+# Wagtail's own home panels are about pages: nothing in them for a case worker without page
+# permissions, and each costs queries.
+PAGE_PANELS = {
+    "workflow_objects_to_moderate",
+    "user_objects_in_workflow_moderation",
+    "recent_edits",
+    "locked_pages",
+}
+
 
 class _Panel(Component):
     def __init__(self, **context):
@@ -24,23 +45,32 @@ class _Panel(Component):
         return {**self.context, "cases_url": reverse("casework_case:index")}
 
 
+class QueuePanel(_Panel):
+    """One queue: its count, its first QUEUE_ROWS cases with their deadline, a link to all."""
+
+    template_name = "casework/admin/panels/queue.html"
+
+    def __init__(self, *, queue: Queue, index: int, user, now, closures):
+        cases = queue_cases(queue=queue, user=user, now=now, closures=closures)
+        rows = [
+            (case, due, due is not None and due < now)
+            for case in cases[:QUEUE_ROWS]
+            for due in [queue.due_for(case, closures=closures)]
+        ]
+        count = len(rows) if len(rows) < QUEUE_ROWS else cases.count()
+        self.order = index
+        super().__init__(
+            queue=queue, rows=rows, count=count, heading=f"{queue.label}（{count}件）"
+        )
+
+
 class OpenCasesPanel(_Panel):
-    order = 10
+    order = 100
     template_name = "casework/admin/panels/open_cases.html"
 
 
-class OverduePanel(_Panel):
-    order = 20
-    template_name = "casework/admin/panels/overdue.html"
-
-
-class ReviewerQueuePanel(_Panel):
-    order = 30
-    template_name = "casework/admin/panels/reviewer_queue.html"
-
-
 class NewCasesChartPanel(_Panel):
-    order = 40
+    order = 110
     template_name = "casework/admin/panels/new_cases_chart.html"
 
 
@@ -75,16 +105,26 @@ def _chart(months) -> dict:
 
 
 def dashboard_panels(request) -> list[Component]:
+    """The home of a staff user: their queues in the order of the flow, then (for the support
+    team and the office) the open cases by state and the monthly chart."""
     user = request.user
     if not user.has_perm("casework.view_case"):
         return []
-    panels = []
+    now, closures = timezone.now(), calendar_closures()
+    panels: list[Component] = [
+        QueuePanel(queue=queue, index=index, user=user, now=now, closures=closures)
+        for index, queue in enumerate(queues_for(user=user), start=1)
+    ]
     if user.has_perm("casework.handle_case"):
         panels += [
             OpenCasesPanel(counts=case_counts_by_state()),
-            OverduePanel(cases=cases_overdue()),
             NewCasesChartPanel(chart=_chart(monthly_new_cases())),
         ]
-    if user.has_perm("casework.handle_case") or user.has_perm("casework.decide_case"):
-        panels.append(ReviewerQueuePanel(queues=reviewer_queues()))
     return panels
+
+
+def without_page_panels(request, panels: list) -> list:
+    """Wagtail's page panels, left out for a user who cannot manage any page."""
+    if user_has_any_page_permission(request.user):
+        return panels
+    return [panel for panel in panels if getattr(panel, "name", None) not in PAGE_PANELS]

@@ -4,9 +4,17 @@ The data migration calls `reference_data_sync` with historical models; tests tha
 database call it with the live ones. Idempotent.
 """
 
+from datetime import date
+
 from django.contrib.auth.management import create_permissions
 
-from .roles import ACCESS_LOG_GROUP_PERMISSIONS, APPLICATION_GROUP_PERMISSIONS, roles_sync
+from .roles import (
+    ACCESS_LOG_GROUP_PERMISSIONS,
+    APPLICATION_GROUP_PERMISSIONS,
+    CALENDAR_GROUP_PERMISSIONS,
+    NOTIFICATION_FAILURE_GROUP_PERMISSIONS,
+    roles_sync,
+)
 
 # The procedures named on the association's site, by field, plus その他 (order kept).
 PROCEDURES = [
@@ -52,6 +60,23 @@ def roles_sync_all(apps) -> None:
     reference_data_sync(apps)
     permissions_sync(apps, "enrollment", "Application", table=APPLICATION_GROUP_PERMISSIONS)
     permissions_sync(apps, "casework", "PatientDataAccess", table=ACCESS_LOG_GROUP_PERMISSIONS)
+    permissions_sync(apps, "casework", "ClosingPeriod", table=CALENDAR_GROUP_PERMISSIONS)
+    permissions_sync(
+        apps, "casework", "NotificationFailure", table=NOTIFICATION_FAILURE_GROUP_PERMISSIONS
+    )
+    closing_periods_seed(apps)
+
+
+def closing_periods_seed(apps) -> None:
+    """The association's default closing days (年末年始), unless any are set already."""
+    ClosingPeriod = apps.get_model("casework", "ClosingPeriod")
+    if not ClosingPeriod.objects.exists():
+        ClosingPeriod.objects.create(
+            name="年末年始",
+            starts_on=date(2000, 12, 29),
+            ends_on=date(2001, 1, 3),
+            yearly=True,
+        )
 
 
 def permissions_sync(apps, app_label: str, model_name: str, **table) -> None:

@@ -48,6 +48,16 @@ APPLICATION_GROUP_PERMISSIONS = {
 # administrators only; nobody can change it.
 ACCESS_LOG_GROUP_PERMISSIONS = {ADMINS: ["view_patientdataaccess"]}
 
+# The association's closing days (casework.ClosingPeriod) move every service level: the
+# office's administrators keep them; everyone else sees their effect on the due times.
+CALENDAR_GROUP_PERMISSIONS = {
+    ADMINS: [f"{action}_closingperiod" for action in ("add", "change", "delete", "view")]
+}
+
+# E-mails and index updates the task queue gave up on (casework.NotificationFailure) are
+# followed up by the office's administrators; they only read them.
+NOTIFICATION_FAILURE_GROUP_PERMISSIONS = {ADMINS: ["view_notificationfailure"]}
+
 # Staff groups reach the Wagtail admin (the staff workspace); members never do.
 STAFF_GROUPS = [SUPPORT, REVIEWERS, CHAIR, ASSESSORS, INSURER, ADMINS]
 

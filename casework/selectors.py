@@ -1,15 +1,33 @@
 """Reads for casework: who may see and do what. Views read only through here."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
+from cms_pages.choices import Specialty
+
 from .choices import OPEN_STATES, CaseState, Course, ProcedureField
-from .models import Case, Facility, Message, Opinion, Policy, ReviewerProfile
-from .service_levels import response_due
+from .models import (
+    Case,
+    ClosingPeriod,
+    Facility,
+    Message,
+    Opinion,
+    Policy,
+)
+from .models.procedures import REQUIRED_SPECIALTY
+from .service_levels import TOKYO, Closures, add_business_time, response_due
 
 
 def policy_for_claim(*, facility, doctor, claim_date) -> Policy | None:
@@ -54,9 +72,14 @@ def reviewer_conflicted(*, case: Case, user) -> bool:
 
 
 # Events after which the association owes the member a response.
-_MEMBER_EVENTS = {"report", "provide_info"}
+MEMBER_EVENTS = {"report", "provide_info"}
 # Events that answer nobody: the member withdrawing ends the case instead.
-_NOT_A_RESPONSE = _MEMBER_EVENTS | {"withdraw"}
+NOT_A_RESPONSE = MEMBER_EVENTS | {"withdraw"}
+
+
+def calendar_closures() -> Closures:
+    """The association's closing days as the service-level rules take them (one query)."""
+    return ClosingPeriod.closures(ClosingPeriod.objects.all())
 
 
 @dataclass(frozen=True)
@@ -75,57 +98,258 @@ class ServiceLevel:
 
 
 def case_service_level(*, case: Case) -> ServiceLevel | None:
-    """The response the association owes on `case`, from its audit trail; None once closed.
+    """The response the association owes (or owed) on `case`, from its stored service-level
+    fields (casework.service_level_records keeps them); None once closed or never owed.
 
     A response is owed from the report and again from each member answer to a request for
     information, so time spent waiting for the member never counts.
     """
-    if not case.is_open:
+    if not case.is_open or case.response_owed_since is None:
         return None
-    owed_since = responded_at = None
-    for event in case.transitions.all():
-        if event.name in _MEMBER_EVENTS:
-            owed_since, responded_at = event.at, None
-        elif owed_since is not None and responded_at is None and event.name not in _NOT_A_RESPONSE:
-            responded_at = event.at
-    if owed_since is None:
-        return None
-    due = response_due(owed_since, urgent=case.risk_self_harm)
-    return ServiceLevel(owed_since=owed_since, due=due, responded_at=responded_at)
-
-
-def cases_overdue(*, now: datetime | None = None) -> list[Case]:
-    """Open cases whose owed response is past its due time, most overdue first."""
-    now = now or timezone.now()
-    cases = (
-        Case.objects.filter(state__in=OPEN_STATES)
-        .select_related("facility", "procedure", "handler")
-        .prefetch_related("transitions")
+    due = case.response_due_at or response_due(
+        case.response_owed_since, urgent=case.risk_self_harm, closures=calendar_closures()
     )
-    late = [(level, case) for case in cases if (level := case_service_level(case=case))]
-    late = [(level, case) for level, case in late if level.is_overdue(now)]
-    return [case for level, case in sorted(late, key=lambda pair: pair[0].due)]
+    return ServiceLevel(
+        owed_since=case.response_owed_since, due=due, responded_at=case.response_given_at
+    )
+
+
+def cases_overdue(*, now: datetime | None = None) -> QuerySet[Case]:
+    """Open cases whose owed response is past its due time, most overdue first."""
+    return queue_cases(queue=QUEUES["overdue"], user=None, now=now)
 
 
 def cases_for_staff(*, user) -> QuerySet[Case]:
     """The cases a staff user may open: everything for case workers; for a reviewer only the
     cases under review or already reviewed by them, never those of a conflicted facility."""
-    cases = Case.objects.select_related(
-        "facility", "procedure", "policy", "handler"
-    ).prefetch_related("transitions")  # the service level is read from the audit trail
+    cases = Case.objects.select_related("facility", "procedure", "policy", "handler")
     if any(
         user.has_perm(f"casework.{p}")
         for p in ("handle_case", "decide_case", "assess_case", "liaise_settlement")
     ):
         return cases
     if user.has_perm("casework.review_case"):
-        conflicted = conflicted_facilities(user=user)
-        return (
-            cases.filter(Q(state=CaseState.UNDER_REVIEW) | Q(opinions__reviewer=user))
-            .exclude(facility__in=conflicted)
-            .distinct()
+        reviewed = Exists(Opinion.objects.filter(case=OuterRef("pk"), reviewer_id=user.pk))
+        return cases.filter(Q(state=CaseState.UNDER_REVIEW) | reviewed).exclude(
+            facility__in=conflicted_facilities(user=user)
         )
     return cases.none()
+
+
+# --- queues: each person's work, one indexed query each -------------------------------------
+
+#: How long the review committee has for its opinions, in business time, from the referral.
+#: Ten business days (two working weeks): reviewers are practising doctors and lawyers who read
+#: the file between their own patients and clients; past this the chair chases them.
+OPINIONS_DUE_AFTER = timedelta(days=10)
+
+
+def _submitted_opinions(**lookups) -> QuerySet[Opinion]:
+    return Opinion.objects.filter(case=OuterRef("pk"), submitted_at__isnull=False, **lookups)
+
+
+def _has_enough_opinions() -> Q:
+    """Case.has_enough_opinions as a query: two submitted opinions, one of them by a doctor of
+    the procedure's required specialty (any doctor where none is required)."""
+    count = _submitted_opinions().values("case").annotate(n=Count("pk")).values("n")
+    specialist = Q()
+    for field, specialty in REQUIRED_SPECIALTY.items():
+        by = {"specialty": specialty} if specialty else {}
+        opinion = _submitted_opinions(**by)
+        if not specialty:
+            opinion = opinion.exclude(specialty=Specialty.LAW)
+        specialist |= Q(procedure__field=field) & Exists(opinion)
+    return Q(GreaterThanOrEqual(Subquery(count), 2)) & specialist
+
+
+def _opinions_due_before(now: datetime, closures: Closures) -> datetime:
+    """The latest referral whose opinions are overdue at `now` (OPINIONS_DUE_AFTER of business
+    time passed): stepped back a day at a time, then bisected to the second (the due time only
+    grows with the referral time)."""
+    late = now - OPINIONS_DUE_AFTER
+    while add_business_time(late, OPINIONS_DUE_AFTER, closures=closures) >= now:
+        late -= timedelta(days=1)
+    early_enough, too_late = late, late + timedelta(days=1)
+    while too_late - early_enough > timedelta(seconds=1):
+        middle = early_enough + (too_late - early_enough) / 2
+        if add_business_time(middle, OPINIONS_DUE_AFTER, closures=closures) < now:
+            early_enough = middle
+        else:
+            too_late = middle
+    return early_enough
+
+
+def _my_draft(user) -> Exists:
+    return Exists(
+        Opinion.objects.filter(case=OuterRef("pk"), reviewer_id=user.pk, submitted_at__isnull=True)
+    )
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A list of cases waiting for one role's next step.
+
+    `condition(user, now, closures)` is the queue as a filter on Case (combined with others
+    into the menu's count); `ordering` puts the most pressing first; `due` says which deadline
+    the queue's rows show: the member's response (対応期限) or the committee's opinions.
+    """
+
+    key: str
+    label: str
+    permission: str
+    condition: Callable[..., Q]
+    ordering: tuple[str, ...] = ("state_since", "pk")
+    due: str = "response"
+    #: Counted in the menu's badge: work waiting on this person now (not waiting on others).
+    in_menu: bool = True
+    #: Only for users with a reviewer profile (who write opinions).
+    reviewers_only: bool = False
+    empty: str = "該当する案件はありません。"
+
+    def is_for(self, user) -> bool:
+        if self.reviewers_only and not hasattr(user, "reviewer_profile"):
+            return False
+        return user.has_perm(self.permission)
+
+    def due_for(self, case: Case, *, closures: Closures) -> datetime | None:
+        if self.due == "opinions":
+            return add_business_time(case.state_since, OPINIONS_DUE_AFTER, closures=closures)
+        return case.response_due_at
+
+
+_BY_DUE = ("response_due_at", "received_at", "pk")
+
+QUEUES = {
+    queue.key: queue
+    for queue in [
+        Queue(
+            "new_unassigned",
+            "新規・担当者未定",
+            "casework.handle_case",
+            lambda user, now, closures: Q(state=CaseState.RECEIVED, handler__isnull=True),
+            ordering=_BY_DUE,
+        ),
+        Queue(
+            "overdue",
+            "対応期限を過ぎた案件",
+            "casework.handle_case",
+            lambda user, now, closures: Q(response_due_at__lt=now),
+            ordering=_BY_DUE,
+            empty="対応期限を過ぎた案件はありません。",
+        ),
+        Queue(
+            "member_answered",
+            "会員から回答あり",
+            "casework.handle_case",
+            # Back in 初期対応 with a response owed: the member answered a request (provide_info);
+            # the first staff response after the report moves a case out of 受付.
+            lambda user, now, closures: Q(state=CaseState.TRIAGE, response_due_at__isnull=False),
+            ordering=_BY_DUE,
+        ),
+        Queue(
+            "awaiting_member",
+            "追加資料待ち（会員の回答待ち）",
+            "casework.handle_case",
+            lambda user, now, closures: Q(state=CaseState.AWAITING_INFO),
+            in_menu=False,
+        ),
+        Queue(
+            "my_opinion",
+            "意見書の提出待ち（下書きを含む）",
+            "casework.review_case",
+            lambda user, now, closures: (
+                Q(state=CaseState.UNDER_REVIEW)
+                & ~Q(facility__in=conflicted_facilities(user=user))
+                & ~Exists(_submitted_opinions(reviewer_id=user.pk))
+            ),
+            due="opinions",
+            reviewers_only=True,
+        ),
+        Queue(
+            "ready_for_decision",
+            "判定待ち（意見書がそろった案件）",
+            "casework.decide_case",
+            lambda user, now, closures: Q(state=CaseState.UNDER_REVIEW) & _has_enough_opinions(),
+            due="opinions",
+        ),
+        Queue(
+            "opinions_overdue",
+            "意見書の提出遅れ",
+            "casework.decide_case",
+            lambda user, now, closures: (
+                Q(
+                    state=CaseState.UNDER_REVIEW,
+                    state_since__lt=_opinions_due_before(now, closures),
+                )
+                & ~_has_enough_opinions()
+            ),
+            due="opinions",
+        ),
+        Queue(
+            "awaiting_assessment",
+            "査定待ち（有責・査定中）",
+            "casework.assess_case",
+            lambda user, now, closures: Q(state__in=[CaseState.LIABLE, CaseState.ASSESSMENT]),
+        ),
+        Queue(
+            "payment_approval",
+            "支払承認待ち",
+            "casework.approve_payment",
+            # Separation of duties, as Case._may_approve_payment: never one's own request or
+            # one's own assessment.
+            lambda user, now, closures: (
+                Q(state=CaseState.PAYMENT_APPROVAL)
+                & ~Q(payment_requested_by_id=user.pk)
+                & ~Q(assessment__assessed_by_id=user.pk)
+            ),
+        ),
+        Queue(
+            "settlement",
+            "示談手続中",
+            "casework.liaise_settlement",
+            lambda user, now, closures: Q(state=CaseState.SETTLEMENT),
+            in_menu=False,
+        ),
+        Queue(
+            "litigation",
+            "訴訟",
+            "casework.liaise_settlement",
+            lambda user, now, closures: Q(state=CaseState.LITIGATION),
+            in_menu=False,
+        ),
+    ]
+}
+
+
+def queues_for(*, user) -> list[Queue]:
+    """The queues `user`'s role works from, in the order of the flow (all for the office)."""
+    return [queue for queue in QUEUES.values() if queue.is_for(user)]
+
+
+def queue_cases(
+    *, queue: Queue, user, now: datetime | None = None, closures: Closures | None = None
+) -> QuerySet[Case]:
+    """The cases in `queue` for `user`, most pressing first (`user` None: a queue that does not
+    depend on who asks). Reviewers' rows carry `my_draft`."""
+    now = now or timezone.now()
+    closures = calendar_closures() if closures is None and queue.due == "opinions" else closures
+    cases = Case.objects.filter(queue.condition(user, now, closures))
+    if queue.reviewers_only:
+        cases = cases.annotate(my_draft=_my_draft(user))
+    return cases.select_related("facility", "handler").order_by(*queue.ordering)
+
+
+def queue_work_count(*, user, now: datetime | None = None) -> int:
+    """How many cases wait on `user` now, over all their queues (one COUNT): the menu's badge."""
+    now = now or timezone.now()
+    queues = [queue for queue in queues_for(user=user) if queue.in_menu]
+    if not queues:
+        return 0
+    closures = calendar_closures() if any(q.due == "opinions" for q in queues) else None
+    condition = Q()
+    for queue in queues:
+        condition |= queue.condition(user, now, closures)
+    return Case.objects.filter(condition).count()
 
 
 def case_counts_by_state() -> list[tuple[str, str, int]]:
@@ -139,32 +363,12 @@ def case_counts_by_state() -> list[tuple[str, str, int]]:
     return [(state.value, state.label, counts.get(state.value, 0)) for state in OPEN_STATES]
 
 
-def reviewer_queues() -> list[tuple[object, list[Case]]]:
-    """Each reviewer with the cases under review still waiting for their submitted opinion."""
-    under_review = list(
-        Case.objects.filter(state=CaseState.UNDER_REVIEW)
-        .select_related("facility")
-        .prefetch_related("opinions")
-    )
-    queues = []
-    for profile in ReviewerProfile.objects.select_related("user").prefetch_related(
-        "conflicted_facilities"
-    ):
-        conflicted = {f.pk for f in profile.conflicted_facilities.all()}
-        waiting = [
-            case
-            for case in under_review
-            if case.facility_id not in conflicted
-            and not any(
-                o.reviewer_id == profile.user_id and o.submitted_at for o in case.opinions.all()
-            )
-        ]
-        queues.append((profile, waiting))
-    return queues
-
-
 def monthly_new_cases(*, months: int = 12, today: date | None = None) -> list[tuple[date, dict]]:
-    """New cases per month (Asia/Tokyo) by procedure field, oldest month first, zeros included."""
+    """New cases per month (Asia/Tokyo) by procedure field, oldest month first, zeros included.
+
+    One conditional count per month over the received_at index: no per-row date function, so
+    it stays fast at hundreds of thousands of cases.
+    """
     today = today or timezone.localdate()
     first = date(today.year, today.month, 1)
     starts = []
@@ -172,16 +376,26 @@ def monthly_new_cases(*, months: int = 12, today: date | None = None) -> list[tu
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     starts.reverse()
+    bounds = [_tokyo_midnight(start) for start in starts]
+    bounds.append(_tokyo_midnight((starts[-1] + timedelta(days=31)).replace(day=1)))
+    counts = {
+        f"m{index}": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end))
+        for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))
+    }
     rows = (
-        Case.objects.filter(received_at__date__gte=starts[0])
-        .annotate(month=TruncMonth("received_at"))
-        .values_list("month", "procedure__field")
-        .annotate(n=Count("pk"))
+        Case.objects.filter(received_at__gte=bounds[0], received_at__lt=bounds[-1])
+        .values("procedure__field")
+        .annotate(**counts)
     )
     table = {start: dict.fromkeys(ProcedureField.values, 0) for start in starts}
-    for month, field, n in rows:
-        table[timezone.localdate(month) if isinstance(month, datetime) else month][field] += n
+    for row in rows:
+        for index, start in enumerate(starts):
+            table[start][row["procedure__field"]] += row[f"m{index}"]
     return list(table.items())
+
+
+def _tokyo_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=TOKYO)
 
 
 def cases_for_member(*, user) -> QuerySet[Case]:

@@ -3,15 +3,19 @@
 - A case flagged 自傷・希死念慮 (self-harm / suicidal ideation) is urgent: first response within
   two wall-clock hours, around the clock.
 - Every other case: within one business day, i.e. 24 hours counted on business days only.
-  Business days are the Asia/Tokyo dates that are neither Saturday, Sunday nor a Japanese
-  public holiday (振替休日 and 国民の休日 included, from ``jpholiday``, offline).
+  Business days are the Asia/Tokyo dates that are neither Saturday, Sunday, a Japanese
+  public holiday (振替休日 and 国民の休日 included, from ``jpholiday``, offline) nor one of the
+  association's own closing days (`Closures`: 年末年始, 29 December to 3 January, by default;
+  staff administrators edit them in the admin, casework.models.ClosingPeriod).
 - A response is owed from the report, and again from each answer the member gives to a
   request for information (追加資料待ち), each due time measured afresh from that moment,
   so time spent waiting for the member never counts.
 
-All datetimes must be timezone-aware; results are returned in Asia/Tokyo.
+All datetimes must be timezone-aware; results are returned in Asia/Tokyo. Pure functions: the
+closing days are passed in (the selectors load them from the database once per call).
 """
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,14 +27,49 @@ URGENT_RESPONSE = timedelta(hours=2)
 STANDARD_RESPONSE = timedelta(days=1)  # one business day = 24 business hours
 
 
-def is_business_day(day: date) -> bool:
-    """True unless ``day`` is a Saturday, a Sunday or a Japanese public holiday."""
+MonthDay = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Closures:
+    """The association's own closing days.
+
+    ``yearly`` holds (first, last) month/day pairs, both inclusive, repeated every year; a pair
+    whose last day comes before its first runs over the new year (年末年始: (12, 29), (1, 3)).
+    ``dates`` holds (first, last) date ranges that happen once.
+    """
+
+    yearly: tuple[tuple[MonthDay, MonthDay], ...] = ()
+    dates: tuple[tuple[date, date], ...] = ()
+
+    def __contains__(self, day: date) -> bool:
+        month_day = (day.month, day.day)
+        for first, last in self.yearly:
+            within = (
+                first <= month_day <= last
+                if first <= last
+                else month_day >= first or month_day <= last
+            )
+            if within:
+                return True
+        return any(first <= day <= last for first, last in self.dates)
+
+
+#: The association's closing days when nobody changed them: 年末年始, 29 December to 3 January.
+YEAR_END = Closures(yearly=(((12, 29), (1, 3)),))
+
+
+def is_business_day(day: date, *, closures: Closures = YEAR_END) -> bool:
+    """True unless ``day`` is a Saturday, a Sunday, a Japanese public holiday or one of the
+    association's ``closures``."""
     if isinstance(day, datetime):
         raise TypeError("pass a date (the Asia/Tokyo calendar date), not a datetime")
-    return day.weekday() < 5 and not jpholiday.is_holiday(day)
+    return day.weekday() < 5 and not jpholiday.is_holiday(day) and day not in closures
 
 
-def business_time_between(start: datetime, end: datetime) -> timedelta:
+def business_time_between(
+    start: datetime, end: datetime, *, closures: Closures = YEAR_END
+) -> timedelta:
     """The part of [start, end) that falls on business days; zero if ``end <= start``."""
     _require_aware(start=start, end=end)
     total = timedelta(0)
@@ -39,13 +78,15 @@ def business_time_between(start: datetime, end: datetime) -> timedelta:
     day = start.astimezone(TOKYO).date()
     last_day = end.astimezone(TOKYO).date()
     while day <= last_day:
-        if is_business_day(day):
+        if is_business_day(day, closures=closures):
             total += _elapsed(max(start, _midnight(day)), min(end, _midnight(day + _ONE_DAY)))
         day += _ONE_DAY
     return total
 
 
-def add_business_time(start: datetime, amount: timedelta) -> datetime:
+def add_business_time(
+    start: datetime, amount: timedelta, *, closures: Closures = YEAR_END
+) -> datetime:
     """The earliest moment at which ``amount`` of business time has elapsed since ``start``.
 
     On a non-business day the clock starts at 00:00 of the next business day. An amount that
@@ -59,7 +100,7 @@ def add_business_time(start: datetime, amount: timedelta) -> datetime:
     while remaining:
         day = cursor.date()
         next_midnight = _midnight(day + _ONE_DAY)
-        if is_business_day(day):
+        if is_business_day(day, closures=closures):
             available = _elapsed(cursor, next_midnight)
             if remaining <= available:
                 return _shift(cursor, remaining)
@@ -68,7 +109,7 @@ def add_business_time(start: datetime, amount: timedelta) -> datetime:
     return cursor
 
 
-def response_due(since: datetime, *, urgent: bool) -> datetime:
+def response_due(since: datetime, *, urgent: bool, closures: Closures = YEAR_END) -> datetime:
     """When the response is due.
 
     ``since`` is the moment the association came to owe a response: the report, or the
@@ -78,7 +119,7 @@ def response_due(since: datetime, *, urgent: bool) -> datetime:
     _require_aware(since=since)
     if urgent:
         return _shift(since, URGENT_RESPONSE)
-    return add_business_time(since, STANDARD_RESPONSE)
+    return add_business_time(since, STANDARD_RESPONSE, closures=closures)
 
 
 def is_overdue(
@@ -87,10 +128,11 @@ def is_overdue(
     urgent: bool,
     responded_at: datetime | None,
     now: datetime,
+    closures: Closures = YEAR_END,
 ) -> bool:
     """True when the response owed from ``since`` was not given by the due time (as at ``now``)."""
     _require_aware(responded_at=responded_at, now=now)
-    due = response_due(since, urgent=urgent)
+    due = response_due(since, urgent=urgent, closures=closures)
     return (now if responded_at is None else responded_at) > due
 
 

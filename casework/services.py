@@ -32,6 +32,7 @@ from .models import (
 )
 from .precedents import precedent_document
 from .selectors import policy_for_claim, reviewer_conflicted
+from .service_level_records import case_response_by_message, case_service_level_record
 from .transitions import transition_allowed
 from .uploads import upload_check
 
@@ -92,6 +93,7 @@ def case_report(
         risk_online=ComplaintType.ONLINE_POST in complaint_types,
         received_at=now,
     )
+    case_service_level_record(case=case, event="report", from_state=None, at=now)
     case.full_clean(exclude=["state"])  # protected: only transitions change it
     case.save()
     PatientInfo.objects.create(case=case, **patient)
@@ -151,6 +153,7 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
         method = transition_allowed(instance=case, name=name, by=by)
         from_state = case.state
         method(by=by, **kwargs)
+        case_service_level_record(case=case, event=name, from_state=from_state)
         case.full_clean(exclude=["state"])  # protected: only transitions change it
         case.save()
         record = CaseTransition.objects.create(
@@ -212,6 +215,7 @@ def message_post(*, case: Case, author, body: str, internal: bool = False) -> Me
         raise ValidationError("メッセージを入力してください。")
     message = Message.objects.create(case=case, author=author, body=body, internal=internal)
     if is_staff and not internal:
+        case_response_by_message(case=case, at=message.created_at)
         transaction.on_commit(
             lambda: _email_member(
                 case,

@@ -7,20 +7,24 @@ and it gives filters, search and custom views without another dependency.
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import roles
+from .accounts.names import display_name
 from .choices import CaseState, ProcedureField
 from .exports import SafeSpreadsheetExportMixin
-from .models import Case, PatientDataAccess
-from .selectors import case_service_level, cases_overdue
+from .models import Case, ClosingPeriod, PatientDataAccess
+from .selectors import QUEUES, calendar_closures, queue_work_count
+from .service_level_records import response_due_times_recompute
 from .views import staff
 
 _RISKS = {
@@ -36,14 +40,30 @@ _AGES = {
 }
 
 
+class _PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return display_name(obj)
+
+
+class _PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = _PersonChoiceField
+
+
 class CaseFilterSet(WagtailFilterSet):
+    queue = django_filters.ChoiceFilter(
+        label="作業キュー",
+        choices=[(key, queue.label) for key, queue in QUEUES.items()],
+        method="filter_queue",
+    )
     state = django_filters.ChoiceFilter(label="状態", choices=CaseState.choices)
     field = django_filters.ChoiceFilter(
         label="分野", field_name="procedure__field", choices=ProcedureField.choices
     )
-    handler = django_filters.ModelChoiceFilter(
+    handler = _PersonFilter(
         label="担当者",
-        queryset=get_user_model().objects.filter(groups__name=roles.SUPPORT).order_by("username"),
+        queryset=get_user_model()
+        .objects.filter(groups__name=roles.SUPPORT)
+        .order_by("last_name", "first_name", "username"),
     )
     risk = django_filters.ChoiceFilter(
         label="リスク",
@@ -71,20 +91,33 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset
 
     def filter_overdue(self, queryset, name, value):
-        overdue = [case.pk for case in cases_overdue()]
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        overdue = {"response_due_at__lt": timezone.now()}
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+
+    def filter_queue(self, queryset, name, value):
+        """The same queue as on the home page (the home's 「すべて表示」 links here); a queue
+        that is not this user's shows nothing."""
+        queue, user = QUEUES[value], self.request.user
+        if not queue.is_for(user):
+            return queryset.none()
+        closures = calendar_closures() if queue.due == "opinions" else None
+        return queryset.filter(queue.condition(user, timezone.now(), closures))
 
 
 class ServiceLevelColumn(Column):
-    """対応期限, with overdue cases marked so they stand out in the list."""
+    """対応期限, from the case's stored service level, with overdue cases marked so they stand
+    out in the list (no query per row)."""
 
     cell_template_name = "casework/admin/service_level_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        level = case_service_level(case=instance)
-        context["level"] = level
-        context["overdue"] = level is not None and level.is_overdue(timezone.now())
+        due = instance.response_due_at
+        context.update(
+            due=due,
+            overdue=due is not None and due < timezone.now(),
+            answered=instance.is_open and instance.response_given_at is not None,
+        )
         return context
 
 
@@ -159,7 +192,11 @@ class CaseViewSet(ServiceOnlyViewSet):
         "state",
         Column("procedure", label="施術", accessor="procedure"),
         Column("facility", label="施設", accessor="facility"),
-        Column("handler", label="担当者", accessor="handler"),
+        Column(
+            "handler",
+            label="担当者",
+            accessor=lambda case: display_name(case.handler) if case.handler else "",
+        ),
         Column("received_at", label="受付日時", accessor="received_at", sort_key="received_at"),
         ServiceLevelColumn("service_level", label="対応期限"),
     ]
@@ -175,12 +212,29 @@ class CaseViewSet(ServiceOnlyViewSet):
     export_headings = {"get_state_display": "状態"}
     export_filename = "cases"
 
+    @cached_property
+    def menu_item_class(self):
+        base = super().menu_item_class
+
+        class CaseMenuItem(base):
+            """「案件 (3)」: how many cases wait on this person now (one COUNT)."""
+
+            def render_component(self, request):
+                component = super().render_component(request)
+                count = queue_work_count(user=request.user)
+                if count:
+                    component.label = f"{self.label} ({count})"
+                return component
+
+        return CaseMenuItem
+
     def get_action_urlpatterns(self):
         # Cases arrive from members (and phone reports through the portal later); every change
         # goes through the state machine's services.
         return [
             path("<int:pk>/transition/<slug:name>/", staff.case_transition_view, name="transition"),
             path("<int:pk>/opinion/", staff.opinion_view, name="opinion"),
+            path("<int:pk>/decision/", staff.decision_view, name="decision"),
             path("<int:pk>/assessment/", staff.assessment_view, name="assessment"),
             path("<int:pk>/consent/", staff.consent_view, name="consent"),
             path("<int:pk>/messages/", staff.message_view, name="message"),
@@ -227,3 +281,36 @@ class PatientDataAccessViewSet(ServiceOnlyViewSet):
 
 
 access_log_viewset = PatientDataAccessViewSet("casework_access_log", url_prefix="access-log")
+
+
+class _RecomputeDueTimes:
+    """After the calendar changes, the responses still owed fall due on the new calendar."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        response_due_times_recompute()
+        return instance
+
+    def delete_action(self):
+        super().delete_action()
+        response_due_times_recompute()
+
+
+class ClosingPeriodViewSet(ModelViewSet):
+    """The association's closing days (年末年始 …), kept by the office's administrators."""
+
+    model = ClosingPeriod
+    icon = "date"
+    menu_label = "協会の休業日"
+    menu_order = 910
+    add_to_settings_menu = True
+    form_fields = ["name", "starts_on", "ends_on", "yearly"]
+    list_display = ["name", "starts_on", "ends_on", "yearly"]
+    search_fields = None
+    add_view_class = type("ClosingPeriodCreateView", (_RecomputeDueTimes, CreateView), {})
+    edit_view_class = type("ClosingPeriodEditView", (_RecomputeDueTimes, EditView), {})
+    delete_view_class = type("ClosingPeriodDeleteView", (_RecomputeDueTimes, DeleteView), {})
+    copy_view_enabled = False
+
+
+closing_period_viewset = ClosingPeriodViewSet("casework_calendar", url_prefix="calendar")

@@ -4,8 +4,8 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from wagtail import hooks
 
-from .dashboard import dashboard_panels
-from .viewsets import access_log_viewset, case_viewset
+from .dashboard import dashboard_panels, without_page_panels
+from .viewsets import access_log_viewset, case_viewset, closing_period_viewset
 
 
 @hooks.register("register_admin_viewset")
@@ -18,9 +18,21 @@ def register_access_log_viewset():
     return access_log_viewset
 
 
+@hooks.register("register_admin_viewset")
+def register_closing_period_viewset():
+    return closing_period_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_notification_failure_viewset():
+    from .notification_viewsets import notification_failure_viewset
+
+    return notification_failure_viewset
+
+
 @hooks.register("construct_homepage_panels")
 def add_casework_panels(request, panels):
-    panels[:0] = dashboard_panels(request)
+    panels[:] = [*dashboard_panels(request), *without_page_panels(request, panels)]
 
 
 @hooks.register("before_delete_user")

@@ -1,4 +1,5 @@
 from .access import PatientDataAccess, PatientDataView
+from .calendar import ClosingPeriod
 from .cases import Case, CaseCounter, CaseTransition, PatientInfo
 from .parties import Doctor, Facility, MemberProfile, ReviewerProfile
 from .policies import Policy
@@ -13,6 +14,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseTransition",
+    "ClosingPeriod",
     "Doctor",
     "Facility",
     "MemberProfile",

@@ -137,10 +137,25 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
     paid_at = models.DateTimeField("支払日時", null=True, blank=True)
     closed_at = models.DateTimeField("完了日時", null=True, blank=True)
 
+    # Service levels, stored where the events happen (service_level_records) so that every queue
+    # is one indexed query: the response owed since the report or the member's last answer,
+    # due at `response_due_at` while unanswered (null once answered or closed).
+    response_owed_since = models.DateTimeField("対応が必要になった日時", null=True, blank=True)
+    response_due_at = models.DateTimeField("対応期限", null=True, blank=True)
+    response_given_at = models.DateTimeField("対応日時", null=True, blank=True)
+    # When the case entered its current state: how long a queue's case has waited.
+    state_since = models.DateTimeField("現在の状態になった日時", default=timezone.now)
+
     class Meta:
         verbose_name = verbose_name_plural = "案件"
         ordering = ["-received_at"]
         permissions = CASE_PERMISSIONS
+        indexes = [
+            models.Index(fields=["response_due_at"], name="case_response_due"),
+            models.Index(fields=["state", "state_since"], name="case_state_since"),
+            models.Index(fields=["state", "-received_at"], name="case_state_received"),
+            models.Index(fields=["handler", "-received_at"], name="case_handler_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}（{self.get_state_display()}）"
@@ -217,7 +232,11 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         target=S.NOT_COVERED,
         conditions=[is_claim_outside_cover],
         permission="casework.handle_case",
-        custom={"label": "補償対象外とする"},
+        custom={
+            "label": "補償対象外とする",
+            "confirm": "クレーム申し出日が保険期間外のため、この案件を補償の対象外とします。"
+            "対応方法などの助言は引き続き行えます。",
+        },
     )
     def mark_not_covered(self, *, by):
         self.first_response_at = self.first_response_at or timezone.now()
@@ -258,7 +277,11 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         source=[S.TRIAGE, S.PATIENT_HEARING, S.NOT_LIABLE],
         target=S.RESOLVED,
         permission="casework.handle_case",
-        custom={"label": "円満解決"},
+        custom={
+            "label": "円満解決",
+            "confirm": "患者さんとの間で円満に解決したものとして、審査・補償の手続きを行わずに"
+            "対応を終えます。",
+        },
     )
     def resolve(self, *, by):
         pass
@@ -280,7 +303,12 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         target=S.LIABLE,
         conditions=[has_enough_opinions],
         permission="casework.decide_case",
-        custom={"label": "有責と判定", "needs_reasons": True},
+        custom={
+            "label": "有責と判定",
+            "decision": Decision.LIABLE,
+            "confirm": "審査会の判定を「有責」として記録し、査定（補償額の算定）に進めます。"
+            "判定と理由は会員にも示されます。",
+        },
     )
     def decide_liable(self, *, by, reasons: str, dissent: str = ""):
         self._record_decision(Decision.LIABLE, by, reasons, dissent)
@@ -291,7 +319,12 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         target=S.NOT_LIABLE,
         conditions=[has_enough_opinions],
         permission="casework.decide_case",
-        custom={"label": "無責と判定", "needs_reasons": True},
+        custom={
+            "label": "無責と判定",
+            "decision": Decision.NOT_LIABLE,
+            "confirm": "審査会の判定を「無責」として記録します。補償は行われず、解決に向けた進め方を"
+            "会員と相談する段階に進みます。判定と理由は会員にも示されます。",
+        },
     )
     def decide_not_liable(self, *, by, reasons: str, dissent: str = ""):
         self._record_decision(Decision.NOT_LIABLE, by, reasons, dissent)
@@ -316,7 +349,10 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         target=S.SETTLEMENT,
         conditions=[has_assessment],
         permission="casework.assess_case",
-        custom={"label": "示談手続きへ"},
+        custom={
+            "label": "示談手続きへ",
+            "confirm": "この査定額で示談手続きに進めます。以後、査定はやり直せません。",
+        },
     )
     def start_settlement(self, *, by):
         pass
@@ -337,7 +373,12 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         target=S.PAYMENT_APPROVAL,
         conditions=[has_assessment, is_within_aggregate],
         permission="casework.liaise_settlement",
-        custom={"label": "支払承認を依頼", "commits_money": True},
+        custom={
+            "label": "支払承認を依頼",
+            "commits_money": True,
+            "confirm": "査定額の支払を保険会社の別の担当者に承認依頼します。この額は保険期間の"
+            "総支払限度額から差し引かれます。",
+        },
     )
     def request_payment(self, *, by):
         self.payment_requested_by = by
@@ -348,7 +389,11 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         target=S.PAID,
         conditions=[is_within_aggregate],
         permission=_may_approve_payment,
-        custom={"label": "支払を承認", "commits_money": True},
+        custom={
+            "label": "支払を承認",
+            "commits_money": True,
+            "confirm": "査定額の保険金の支払を承認し、支払済みとします。",
+        },
     )
     def approve_payment(self, *, by):
         self.payment_approved_by, self.paid_at = by, timezone.now()
@@ -358,7 +403,10 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         source=S.NOT_LIABLE,
         target=S.REFERRED,
         permission="casework.handle_case",
-        custom={"label": "弁護士等を紹介"},
+        custom={
+            "label": "弁護士等を紹介",
+            "confirm": "選んだ紹介先（弁護士または苦情処理専門会社）を紹介し、協会での対応を終えます。",
+        },
     )
     def refer(self, *, by, kind: str = ReferralKind.LAWYER):
         self.referral_kind = kind
@@ -368,7 +416,10 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         source=[S.PAID, S.RESOLVED, S.REFERRED, S.NOT_COVERED],
         target=S.CLOSED,
         permission="casework.handle_case",
-        custom={"label": "完了"},
+        custom={
+            "label": "完了",
+            "confirm": "案件を完了とします。会員はこの案件にメッセージやファイルを送れなくなります。",
+        },
     )
     def close(self, *, by):
         self.closed_at = timezone.now()
@@ -378,7 +429,12 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         source=OPEN_STATES,
         target=S.WITHDRAWN,
         permission=_is_member_or_support,
-        custom={"label": "取下げ", "secondary": True},
+        custom={
+            "label": "取下げ",
+            "secondary": True,
+            "confirm": "ご相談が取り下げられたものとして、この案件の対応をすべて終えます。"
+            "会員はこの案件にメッセージやファイルを送れなくなります。",
+        },
     )
     def withdraw(self, *, by):
         self.closed_at = timezone.now()

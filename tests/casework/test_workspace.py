@@ -158,6 +158,7 @@ def test_the_dashboard_shows_open_cases_overdue_ones_and_the_monthly_chart(clien
     late = report(complaint_types=["self_harm"])
     Case.objects.filter(pk=late.pk).update(received_at=timezone.now() - timedelta(hours=3))
     CaseTransition.objects.filter(case=late).update(at=timezone.now() - timedelta(hours=3))
+    Case.objects.filter(pk=late.pk).update(response_due_at=timezone.now() - timedelta(hours=1))
     response, html = _page(client, support, "/admin/")
     assert response.status_code == 200
     assert "対応中の案件（状態別）" in html
