@@ -323,5 +323,30 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        upload_check(upload)
+        if upload is not None:
+            upload_check(upload)
         return upload
+
+
+class MemberAnswerForm(AttachmentForm):
+    """The member's answer to a request for documents: a word for the association and,
+    optionally, one file sent with it (more can be attached below on the case page)."""
+
+    note = _text_field("協会へのひとこと（任意）", NOTE_MAX, rows=3, required=False)
+    kind = forms.ChoiceField(
+        label="添付するファイルの種類",
+        choices=AttachmentKind.choices,
+        initial=AttachmentKind.DOCUMENT,
+        required=False,
+    )
+    file = forms.FileField(
+        label="添付するファイル（任意）",
+        help_text="JPEG・PNG・HEIC・PDF、10MBまで",
+        error_messages=_FILE_ERRORS,
+        required=False,
+    )
+
+    field_order = ["note", "kind", "file"]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or AttachmentKind.DOCUMENT

@@ -5,21 +5,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from cms_pages.choices import Specialty
 
-from .choices import OPEN_STATES, CaseState, Course, ProcedureField
+from .choices import OPEN_STATES, CaseState, Course, Decision, ProcedureField
 from .models import (
+    Assessment,
     Case,
+    CaseTransition,
     ClosingPeriod,
     Facility,
     Message,
@@ -421,3 +428,104 @@ def policies_for_member(*, user) -> QuerySet[Policy]:
 def messages_visible_to(*, case: Case, user) -> QuerySet[Message]:
     messages = case.messages.select_related("author")
     return messages if user.has_perm("casework.view_case") else messages.filter(internal=False)
+
+
+# --- The member portal (マイページ): what a member of the facility may see, in one place ---
+
+# Where the payout is shown to the member: once the assessment committee's figure has been
+# given to the member for the settlement (the demo's 示談手続 note), not while it may still
+# be recomputed. A withdrawn case pays nothing, so it shows nothing.
+_PAYOUT_SHOWN_STATES = [
+    CaseState.SETTLEMENT,
+    CaseState.LITIGATION,
+    CaseState.PAYMENT_APPROVAL,
+    CaseState.PAID,
+    CaseState.CLOSED,
+]
+
+
+# A message's author is the association's when they have no member profile.
+_BY_ASSOCIATION = ExpressionWrapper(
+    Q(author__member_profile__isnull=True), output_field=BooleanField()
+)
+
+
+def _member_case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with when it last changed and whether the association has the last word in
+    its thread (a visible message by someone outside the facility), in the same query."""
+    latest_event = CaseTransition.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk")
+    latest_message = Message.objects.filter(case=OuterRef("pk"), internal=False).order_by(
+        "-created_at", "-pk"
+    )
+    return cases.annotate(
+        last_changed_at=Subquery(latest_event.values("at")[:1]),
+        association_wrote_last=Coalesce(
+            Subquery(latest_message.values(by_association=_BY_ASSOCIATION)[:1]),
+            Value(False),
+        ),
+        awaiting_member=ExpressionWrapper(
+            Q(state=CaseState.AWAITING_INFO), output_field=BooleanField()
+        ),
+    ).select_related("procedure")
+
+
+def member_open_cases(*, user) -> QuerySet[Case]:
+    """The facility's open cases: those waiting for the member's answer first, then those the
+    association wrote on last, then the newest."""
+    cases = cases_for_member(user=user).filter(state__in=OPEN_STATES)
+    return _member_case_rows(cases).order_by(
+        "-awaiting_member", "-association_wrote_last", "-received_at", "-pk"
+    )
+
+
+def member_finished_cases(*, user) -> QuerySet[Case]:
+    """The facility's finished cases (paid, resolved, referred, not covered, closed,
+    withdrawn), the most recently finished first."""
+    cases = cases_for_member(user=user).exclude(state__in=OPEN_STATES)
+    return _member_case_rows(cases).order_by("-last_changed_at", "-received_at", "-pk")
+
+
+def member_awaiting_count(*, user) -> int:
+    """How many of the facility's cases wait for the member's documents (追加資料待ち)."""
+    return cases_for_member(user=user).filter(state=CaseState.AWAITING_INFO).count()
+
+
+@dataclass(frozen=True)
+class PoliciesByPeriod:
+    current: list[Policy]  # covering `today`
+    upcoming: list[Policy]  # starting after `today`
+    past: list[Policy]  # ended before `today`
+
+
+def member_policies_by_period(*, user, today: date) -> PoliciesByPeriod:
+    """The member's policies split by where `today` (Asia/Tokyo) falls in their period."""
+    policies = list(policies_for_member(user=user))
+    return PoliciesByPeriod(
+        current=[p for p in policies if p.starts_on <= today <= p.ends_on],
+        upcoming=sorted((p for p in policies if p.starts_on > today), key=lambda p: p.starts_on),
+        past=[p for p in policies if p.ends_on < today],
+    )
+
+
+def member_case_history(*, case: Case) -> list[CaseTransition]:
+    """The case's report and each change of its state, oldest first. Events that change no
+    state (the assessment and its recomputations) are the association's own work and stay out;
+    so do who took each step and the staff's notes, except what a request for documents asks
+    (the portal shows only that note)."""
+    own_work = Q(from_state=F("to_state")) & ~Q(name="report")
+    return list(case.transitions.exclude(own_work))
+
+
+def member_request(*, case: Case) -> CaseTransition | None:
+    """While the case waits for the member's documents, the request saying what to send."""
+    if case.state != CaseState.AWAITING_INFO:
+        return None
+    return case.transitions.filter(name="request_info").order_by("-at", "-pk").first()
+
+
+def member_payout(*, case: Case) -> Assessment | None:
+    """The assessed payout with its lines, once it has been given to the member (see
+    `_PAYOUT_SHOWN_STATES`) on a case decided 有責; None otherwise."""
+    if case.decision != Decision.LIABLE or case.state not in _PAYOUT_SHOWN_STATES:
+        return None
+    return Assessment.objects.filter(case=case).first()

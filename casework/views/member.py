@@ -1,31 +1,74 @@
 """The member portal (マイページ): a member's own facility's cases and nothing else."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 
-from ..choices import NEXT_STEP
-from ..forms import AttachmentForm, CaseReportForm, MessageForm
+from ..choices import NEXT_STEP, CaseState
+from ..forms import AttachmentForm, CaseReportForm, MemberAnswerForm, MessageForm
 from ..models import PatientDataView
+from ..rules import format_yen
 from ..selectors import (
     case_transitions_for,
     cases_for_member,
+    member_awaiting_count,
+    member_case_history,
+    member_finished_cases,
+    member_open_cases,
+    member_payout,
+    member_policies_by_period,
+    member_request,
     messages_visible_to,
     policies_for_member,
     policy_for_claim,
 )
-from ..services import case_report, case_transition, message_post, patient_data_access_record
+from ..services import (
+    attachment_add,
+    case_report,
+    case_transition,
+    message_post,
+    patient_data_access_record,
+)
 from .shared import attachment_response, attachment_upload, form_action, report_errors
 
 # The member actions offered on マイページ (the state machine still decides who may take them).
 MEMBER_TRANSITIONS = {"provide_info", "withdraw"}
+
+#: Cases per page in each of マイページ's two lists.
+CASES_PER_PAGE = 20
+
+S = CaseState
+# Each state as the member reads it: what is happening to their case, not the workflow's name.
+MEMBER_STATUS = {
+    S.RECEIVED: "受付済み",
+    S.TRIAGE: "協会で対応中",
+    S.AWAITING_INFO: "追加資料のご提出待ち",
+    S.PATIENT_HEARING: "患者さんから状況を伺っています",
+    S.UNDER_REVIEW: "審査会で審査中",
+    S.LIABLE: "審査会の判定：有責",
+    S.NOT_LIABLE: "審査会の判定：無責",
+    S.ASSESSMENT: "補償額を算定中",
+    S.SETTLEMENT: "示談の手続き中",
+    S.LITIGATION: "訴訟の手続き中",
+    S.PAYMENT_APPROVAL: "保険金のお支払い手続き中",
+    S.PAID: "保険金をお支払いしました",
+    S.CLOSED: "完了",
+    S.REFERRED: "弁護士等をご紹介しました",
+    S.NOT_COVERED: "補償の対象外",
+    S.RESOLVED: "円満解決",
+    S.WITHDRAWN: "取り下げ",
+}
+# Events that leave the state as it was, in the member's words.
+MEMBER_EVENTS = {"report": "ご相談を受け付けました"}
 
 
 def member_required(view):
@@ -48,18 +91,64 @@ def _member_case(request, reference):
     return get_object_or_404(cases_for_member(user=request.user), reference=reference)
 
 
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of a マイページ list: the case as annotated by the member selectors."""
+
+    case: object
+
+    @property
+    def status(self) -> str:
+        return MEMBER_STATUS[self.case.state]
+
+    @property
+    def awaiting_member(self) -> bool:
+        return self.case.awaiting_member
+
+    @property
+    def association_wrote(self) -> bool:
+        return self.case.is_open and self.case.association_wrote_last
+
+
+def _page_url(request, param: str, number: int) -> str:
+    # Keeps the other list's page: each list pages on its own.
+    query = request.GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
+
+
+def _case_list(request, cases, param: str) -> dict:
+    """One page of `cases`, chosen by the query parameter `param`, with its page links."""
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get(param))
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {
+        "page": page,
+        "rows": [CaseRow(case) for case in page],
+        "links": [
+            {"number": n, "url": _page_url(request, param, n) if isinstance(n, int) else None}
+            for n in numbers
+        ],
+        "previous_url": (
+            _page_url(request, param, page.previous_page_number()) if page.has_previous() else None
+        ),
+        "next_url": _page_url(request, param, page.next_page_number()) if page.has_next() else None,
+    }
+
+
 @member_required
 def my_page(request):
-    cases = cases_for_member(user=request.user).order_by("-received_at")
-    policies, today = policies_for_member(user=request.user), timezone.localdate()
+    policies = member_policies_by_period(user=request.user, today=timezone.localdate())
     return TemplateResponse(
         request,
         "casework/portal/my_page.html",
         {
             "facility": request.user.member_profile.facility,
-            "current_policies": [p for p in policies if p.ends_on >= today],
-            "past_policies": [p for p in policies if p.ends_on < today],
-            "cases": [(case, NEXT_STEP[case.state]) for case in cases],
+            "policies": policies,
+            "awaiting_count": member_awaiting_count(user=request.user),
+            "open_cases": _case_list(request, member_open_cases(user=request.user), "open"),
+            "finished_cases": _case_list(
+                request, member_finished_cases(user=request.user), "finished"
+            ),
         },
     )
 
@@ -98,23 +187,55 @@ def report_case(request):
     )
 
 
+def _history(case) -> list[dict]:
+    return [
+        {
+            "at": event.at,
+            "text": MEMBER_EVENTS.get(event.name) or MEMBER_STATUS[event.to_state],
+            # Only a request for documents is written for the member; other notes are staff's.
+            "request": event.note if event.name == "request_info" else "",
+        }
+        for event in member_case_history(case=case)
+    ]
+
+
+def _payout_lines(assessment) -> list[dict]:
+    return [
+        {"label": line["label"], "amount": format_yen(line["amount"]), "note": line["note"]}
+        for line in assessment.lines
+    ]
+
+
 @member_required
 def case_detail(request, reference):
     case = _member_case(request, reference)
+    actions = {
+        t.name: t
+        for t in case_transitions_for(case=case, user=request.user)
+        if t.name in MEMBER_TRANSITIONS
+    }
+    payout = member_payout(case=case)
     return TemplateResponse(
         request,
         "casework/portal/case_detail.html",
         {
             "case": case,
+            "status": MEMBER_STATUS[case.state],
             "next_step": NEXT_STEP[case.state],
-            "timeline": case.transitions.all(),
-            "thread": messages_visible_to(case=case, user=request.user),
+            "request_for_documents": member_request(case=case),
+            "answer": actions.get("provide_info"),
+            "answer_form": MemberAnswerForm(),
+            "withdraw": actions.get("withdraw"),
+            "payout": payout,
+            "payout_total": format_yen(payout.total) if payout else "",
+            "payout_lines": _payout_lines(payout) if payout else [],
+            # Decided 有責, the figure not given yet: say that it is being computed.
+            "payout_pending": case.state in (S.LIABLE, S.ASSESSMENT),
+            "history": _history(case),
+            "thread": messages_visible_to(case=case, user=request.user).select_related(
+                "author__member_profile"
+            ),
             "attachments": case.attachments.all(),
-            "actions": [
-                t
-                for t in case_transitions_for(case=case, user=request.user)
-                if t.name in MEMBER_TRANSITIONS
-            ],
             "message_form": MessageForm(),
             "attachment_form": AttachmentForm(),
         },
@@ -157,10 +278,15 @@ def take_action(request, reference, name):
     case = _member_case(request, reference)
     if name not in MEMBER_TRANSITIONS:
         raise PermissionDenied
+    form = MemberAnswerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        report_errors(request, form.errors)
+        return redirect("casework_portal:case", reference)
+    data = form.cleaned_data
     try:
-        case_transition(
-            case=case, name=name, by=request.user, note=request.POST.get("note", "")[:2000]
-        )
+        if name == "provide_info" and data["file"] is not None:
+            attachment_add(case=case, by=request.user, upload=data["file"], kind=data["kind"])
+        case_transition(case=case, name=name, by=request.user, note=data["note"])
         messages.success(request, "手続きを受け付けました。")
     except ConcurrentTransition:
         messages.error(request, "協会側で同時に案件が更新されました。最新の状況をご確認ください。")
