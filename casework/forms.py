@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import rules
-from .choices import ComplaintType, OpinionConclusion, ReferralKind, Urgency
+from .choices import ComplaintType, Decision, OpinionConclusion, ReferralKind, Urgency
 from .models import AttachmentKind, Doctor, Procedure
 from .uploads import upload_check
 
@@ -43,6 +43,7 @@ def _text_field(label: str, max_length: int, *, rows: int, required: bool = True
         **kwargs,
     )
 
+
 # No payout comes near 100億円; the bound keeps a mistyped figure from reaching the database.
 YEN_MAX = 10_000_000_000
 _YEN_ERRORS = {
@@ -65,41 +66,98 @@ def _yen_field(label: str, *, required: bool = True) -> forms.IntegerField:
     )
 
 
-class TransitionForm(forms.Form):
-    """What a person adds when taking a transition; which fields apply depends on it."""
+class _Confirmable:
+    """A form whose values a confirmation page repeats before anything is done."""
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value as shown) of each field filled in; choices by their label."""
+        lines = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField):
+                value = dict(field.choices).get(value, value)
+            lines.append((field.label, value))
+        return lines
+
+
+class TransitionForm(_Confirmable, forms.Form):
+    """What a person adds when taking a transition; which fields apply depends on it. The
+    decisions have their own form (DecisionForm)."""
 
     note = _text_field("メモ（履歴に残ります）", NOTE_MAX, rows=2, required=False)
-    reasons = _text_field("判定理由（会員にも示されます）", REASONS_MAX, rows=4, required=False)
-    dissent = _text_field("少数意見", LONG_TEXT_MAX, rows=2, required=False)
-    kind = forms.ChoiceField(label="紹介先", choices=ReferralKind.choices, required=False)
+    # Chosen each time: nobody is sent to a lawyer by a preselected default.
+    kind = forms.ChoiceField(
+        label="紹介先",
+        choices=ReferralKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "紹介先を選んでください。"},
+    )
 
     def __init__(self, *args, transition=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
-        custom = transition.custom if transition else {}
-        if not custom.get("needs_reasons"):
-            del self.fields["reasons"], self.fields["dissent"]
         if transition is None or transition.name != "refer":
             del self.fields["kind"]
-
-    def clean_reasons(self):
-        reasons = self.cleaned_data["reasons"].strip()
-        if not reasons:
-            raise forms.ValidationError("判定理由を入力してください。")
-        return reasons
 
     def transition_kwargs(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "note" and v not in (None, "")}
 
 
-class OpinionForm(forms.Form):
-    conclusion = forms.ChoiceField(label="結論", choices=OpinionConclusion.choices)
-    text = _text_field("所見", OPINION_MAX, rows=6)
-    advice = _text_field("治療・今後の対策への助言", LONG_TEXT_MAX, rows=3, required=False)
-    submit = forms.BooleanField(
-        label="提出する（提出後は変更できません。下書き保存のときはチェックを外してください）",
-        required=False,
+class DecisionForm(_Confirmable, forms.Form):
+    """The chair's decision: the verdict chosen by them (nothing preselected), its reasons and
+    any dissent. The verdict picks which of the state machine's decision transitions is taken."""
+
+    decision = forms.ChoiceField(
+        label="判定",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "判定（有責・無責）を選んでください。"},
     )
+    reasons = _text_field("判定理由", REASONS_MAX, rows=4, help_text="会員にも示されます。")
+    dissent = _text_field("少数意見（あれば）", LONG_TEXT_MAX, rows=2, required=False)
+
+    @property
+    def decision_label(self) -> str:
+        return Decision(self.cleaned_data["decision"]).label
+
+    def transition_among(self, transitions):
+        """The transition, among `transitions`, that records the chosen verdict (or None)."""
+        decision = self.cleaned_data["decision"]
+        return next((t for t in transitions if t.custom.get("decision") == decision), None)
+
+
+class OpinionForm(_Confirmable, forms.Form):
+    """A reviewer's opinion. No conclusion is chosen for them. 「下書き保存」 (posted as
+    `draft`) keeps it open and may leave the conclusion unchosen; 「提出する」 (`submit`) needs
+    one and asks for confirmation; the confirmation page posts `confirm`, which locks it."""
+
+    DRAFT, SUBMIT, CONFIRM = "draft", "submit", "confirm"
+
+    conclusion = forms.ChoiceField(
+        label="結論",
+        choices=OpinionConclusion.choices,
+        # Required for submitting only: the draft button skips the browser's check.
+        required=False,
+        widget=forms.RadioSelect(attrs={"required": True}),
+    )
+    text = _text_field("所見", OPINION_MAX, rows=5)
+    advice = _text_field("治療・今後の対策への助言", LONG_TEXT_MAX, rows=2, required=False)
+
+    @property
+    def submitting(self) -> bool:
+        return self.is_bound and (self.SUBMIT in self.data or self.CONFIRM in self.data)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.is_bound and self.CONFIRM in self.data
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting and not data.get("conclusion"):
+            self.add_error("conclusion", "結論を選んでから提出してください。")
+        return data
 
 
 class AssessmentForm(forms.Form):

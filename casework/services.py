@@ -273,13 +273,16 @@ def patient_data_access_record(*, case: Case, by, what: str, detail: str = "") -
 def opinion_save(
     *, case: Case, reviewer, conclusion: str, text: str, advice: str = "", submit: bool
 ) -> Opinion:
-    """Save a reviewer's opinion as a draft or submit it. Submitted opinions are final."""
+    """Save a reviewer's opinion as a draft or submit it. Submitted opinions are final.
+
+    A draft may leave the conclusion open (""): nobody is pushed into a verdict by a preselected
+    choice. A submitted opinion always carries one."""
     profile = getattr(reviewer, "reviewer_profile", None)
     if profile is None or not reviewer.has_perm("casework.review_case"):
         raise PermissionDenied("審査員として登録されていません。")
     if reviewer_conflicted(case=case, user=reviewer):
         raise PermissionDenied("利害関係のある施設の案件は審査できません。")
-    if case.state != "under_review":
+    if case.state != CaseState.UNDER_REVIEW:
         raise ValidationError("審査中の案件にのみ意見書を提出できます。")
     opinion, _ = Opinion.objects.get_or_create(
         case=case,
@@ -290,9 +293,12 @@ def opinion_save(
         raise ValidationError("提出済みの意見書は変更できません。")
     opinion.specialty, opinion.conclusion = profile.specialty, conclusion
     opinion.text, opinion.advice = text, advice
+    if submit and not conclusion:
+        raise ValidationError({"conclusion": "結論を選んでから提出してください。"})
     if submit:
         opinion.submitted_at = timezone.now()
-    opinion.full_clean()
+    # The model requires a conclusion (every submitted opinion has one); a draft may lack it.
+    opinion.full_clean(exclude=[] if conclusion else ["conclusion"])
     opinion.save()
     return opinion
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -10,9 +11,19 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from search.backends import get_search_backend
 from search.backends.base import SearchUnavailable
 
+from ..accounts.names import display_name
+from ..choices import CaseState
 from ..exports import SafeSpreadsheetExportMixin
-from ..forms import AssessmentForm, AttachmentForm, OpinionForm, StaffMessageForm, TransitionForm
+from ..forms import (
+    AssessmentForm,
+    AttachmentForm,
+    DecisionForm,
+    OpinionForm,
+    StaffMessageForm,
+    TransitionForm,
+)
 from ..models import Case, PatientDataView
+from ..next_step import ASSESS, DECIDE, OPINION, next_step, opinion_writable_by, own_opinion
 from ..precedents import precedent_key, precedent_owners_hidden_from
 from ..selectors import (
     case_service_level,
@@ -20,7 +31,6 @@ from ..selectors import (
     cases_for_staff,
     messages_visible_to,
     opinions_visible_to,
-    reviewer_conflicted,
 )
 from ..services import (
     assessment_compute,
@@ -44,7 +54,9 @@ class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
 
 
 class CaseWorkspaceView(InspectView):
-    """Everything about one case on one page, with exactly the actions this user may take now."""
+    """One case, led by what this person can and should do now (casework.next_step), then what
+    they need to decide it, then the facts, the patient (support only), messages, files and the
+    history."""
 
     template_name = "casework/admin/case_workspace.html"
 
@@ -57,37 +69,34 @@ class CaseWorkspaceView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case, user = self.object, self.request.user
-        own = next((o for o in case.opinions.all() if o.reviewer_id == user.pk), None)
-        may_review = (
-            case.state == "under_review"
-            and hasattr(user, "reviewer_profile")
-            and user.has_perm("casework.review_case")
-            and not reviewer_conflicted(case=case, user=user)
-            and not (own and own.submitted_at)
-        )
+        transitions = {t.name: t for t in case_transitions_for(case=case, user=user)}
+        step = next_step(case=case, user=user, transitions=list(transitions.values()))
+
+        def offered(name):
+            transition = transitions[name]
+            return transition, TransitionForm(transition=transition, prefix=name)
+
+        opinions = opinions_visible_to(case=case, user=user)
+        own = own_opinion(case=case, user=user)
         context.update(
             case=case,
-            transitions=[
-                (t, TransitionForm(transition=t, prefix=t.name))
-                for t in case_transitions_for(case=case, user=user)
-            ],
+            step=step,
+            primary=offered(step.primary) if step.primary else None,
+            others=[offered(name) for name in step.others],
             service_level=case_service_level(case=case),
             now=timezone.now(),
             show_patient=user.has_perm("casework.handle_case"),
-            opinions=opinions_visible_to(case=case, user=user),
-            opinion_form=OpinionForm(
-                initial=own
-                and {
-                    "conclusion": own.conclusion,
-                    "text": own.text,
-                    "advice": own.advice,
-                }
-            )
-            if may_review
-            else None,
-            assessment_form=AssessmentForm.for_case(case)
-            if (case.state == "assessment" and user.has_perm("casework.assess_case"))
-            else None,
+            # Side by side are the submitted ones; a reviewer's own draft is in their form.
+            opinions=[o for o in opinions if o.submitted_at],
+            own_opinion=own,
+            opinion_form=_opinion_form(own) if step.action == OPINION else None,
+            decision_form=DecisionForm() if step.action == DECIDE else None,
+            assessment_form=AssessmentForm.for_case(case) if step.action == ASSESS else None,
+            aggregate_remaining=(
+                case.policy.aggregate_remaining(excluding=case)
+                if step.action == ASSESS and case.policy
+                else None
+            ),
             may_record_consent=(
                 user.has_perm("casework.handle_case")
                 and not case.has_patient_consent()
@@ -96,13 +105,22 @@ class CaseWorkspaceView(InspectView):
             timeline=case.transitions.select_related("by"),
             thread=messages_visible_to(case=case, user=user),
             message_form=StaffMessageForm(),
-            attachments=case.attachments.all(),
+            attachments=case.attachments.select_related("uploaded_by"),
             attachment_form=AttachmentForm(),
             similar_cases=_similar_cases(case, user),
         )
         if context["show_patient"]:
             patient_data_access_record(case=case, by=user, what=PatientDataView.PATIENT_SECTION)
         return context
+
+
+def _opinion_form(own) -> OpinionForm:
+    """The reviewer's form: their draft as they left it, else empty (no conclusion chosen)."""
+    if own is None:
+        return OpinionForm()
+    return OpinionForm(
+        initial={"conclusion": own.conclusion, "text": own.text, "advice": own.advice}
+    )
 
 
 def _similar_cases(case, user) -> list | None:
@@ -116,35 +134,178 @@ def _similar_cases(case, user) -> list | None:
         return None
 
 
+def _member_told(case, new_state: str) -> str:
+    # Every transition's service e-mails the reporting member (casework.services).
+    return (
+        f"報告した会員（{display_name(case.reporter)}）に、状況が「{new_state}」に"
+        "なったことをメールでお知らせします。"
+    )
+
+
+def _confirm_page(request, case, *, form, title: str, what: str, **context) -> TemplateResponse:
+    """Ask before an action that ends a case or cannot be undone: what will happen, the values
+    given, who will be told. Its 「確定する」 posts the same values again with `confirm`.
+
+    Extra context: `new_state` (label), `told` (who is told what), `irreversible` (the sentence
+    saying what cannot be undone), `back_by_post` (「戻って直す」 posts the values back to their
+    form instead of a plain link back to the case)."""
+    return TemplateResponse(
+        request,
+        "casework/admin/confirm.html",
+        {
+            "case": case,
+            "form": form,
+            "action": request.path,
+            "page_title": title,
+            "header_icon": "folder-open-inverse",
+            "what": what,
+            "lines": form.summary(),
+            **context,
+        },
+    )
+
+
+def _form_page(request, case, *, form, title: str, form_template: str, **context):
+    """A form sent back with its errors (or to be corrected after a confirmation page), on a
+    page of its own so that nothing typed is lost."""
+    return TemplateResponse(
+        request,
+        "casework/admin/confirm.html",
+        {
+            "case": case,
+            "form": form,
+            "page_title": title,
+            "header_icon": "folder-open-inverse",
+            "editing": True,
+            "form_template": form_template,
+            **context,
+        },
+    )
+
+
 @require_POST
 def case_transition_view(request, pk, name):
     case = _staff_case(request, pk)
     transition = next(
         (t for t in case_transitions_for(case=case, user=request.user) if t.name == name), None
     )
-    if transition is None:
+    # The decisions are taken through their own form, where the verdict is chosen.
+    if transition is None or transition.custom.get("decision"):
         raise PermissionDenied
     form = TransitionForm(request.POST, transition=transition, prefix=name)
+    label = transition.custom["label"]
+    if form.is_valid() and transition.custom.get("confirm") and "confirm" not in request.POST:
+        new_state = CaseState(transition.target).label
+        return _confirm_page(
+            request,
+            case,
+            form=form,
+            title=f"「{label}」を行います",
+            what=transition.custom["confirm"],
+            new_state=new_state,
+            irreversible="この操作は取り消せません。",
+            told=[_member_told(case, new_state)],
+        )
 
     def take(data) -> str:
         case_transition(
             case=case, name=name, by=request.user, note=data["note"], **form.transition_kwargs()
         )
-        return f"「{transition.custom['label']}」を行いました。"
+        return f"「{label}」を行いました。"
 
     form_action(request, form, take)
     return redirect("casework_case:inspect", pk)
 
 
 @require_POST
-def opinion_view(request, pk):
+def decision_view(request, pk):
+    """The chair's decision: the verdict chosen in the form picks which decision transition is
+    taken, after a confirmation page."""
     case = _staff_case(request, pk)
+    offered = [
+        t for t in case_transitions_for(case=case, user=request.user) if t.custom.get("decision")
+    ]
+    if not offered:
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid() or "edit" in request.POST:
+        return _form_page(
+            request,
+            case,
+            form=form,
+            title="判定",
+            form_template="casework/admin/decision_form.html",
+            opinions=[
+                o for o in opinions_visible_to(case=case, user=request.user) if o.submitted_at
+            ],
+        )
+    transition = form.transition_among(offered)
+    if transition is None:
+        raise PermissionDenied
+    if "confirm" not in request.POST:
+        new_state = CaseState(transition.target).label
+        return _confirm_page(
+            request,
+            case,
+            form=form,
+            title=f"判定「{form.decision_label}」を記録します",
+            what=transition.custom["confirm"],
+            new_state=new_state,
+            irreversible="記録した判定は取り消せません。",
+            told=[_member_told(case, new_state)],
+            back_by_post=True,
+        )
+
+    def decide(data) -> str:
+        case_transition(
+            case=case,
+            name=transition.name,
+            by=request.user,
+            reasons=data["reasons"],
+            dissent=data["dissent"],
+        )
+        return f"判定「{form.decision_label}」を記録しました。"
+
+    form_action(request, form, decide)
+    return redirect("casework_case:inspect", pk)
+
+
+@require_POST
+def opinion_view(request, pk):
+    """下書き保存 saves at once; 提出する shows a confirmation page whose 確定する submits and
+    locks the opinion."""
+    case = _staff_case(request, pk)
+    if not opinion_writable_by(case=case, user=request.user):
+        raise PermissionDenied
+    form = OpinionForm(request.POST)
+    if not form.is_valid() or "edit" in request.POST:
+        return _form_page(
+            request,
+            case,
+            form=form,
+            title="意見書",
+            form_template="casework/admin/opinion_form.html",
+        )
+    if form.submitting and not form.confirmed:
+        return _confirm_page(
+            request,
+            case,
+            form=form,
+            title="意見書を提出します",
+            what="この内容で意見書を提出します。",
+            irreversible="提出した意見書は変更できません。",
+            told=[
+                "審査会長・サポート担当と、自分の意見書を提出した審査員が読めるようになります"
+                "（会員には示されません）。"
+            ],
+            back_by_post=True,
+        )
 
     def save(data) -> str:
-        opinion = opinion_save(case=case, reviewer=request.user, **data)
-        return "意見書を提出しました。" if opinion.submitted_at else "意見書を下書き保存しました。"
+        opinion_save(case=case, reviewer=request.user, submit=form.confirmed, **data)
+        return "意見書を提出しました。" if form.confirmed else "意見書を下書き保存しました。"
 
-    form_action(request, OpinionForm(request.POST), save)
+    form_action(request, form, save)
     return redirect("casework_case:inspect", pk)
 
 
