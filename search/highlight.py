@@ -26,12 +26,34 @@ def excerpt(text: str, words: list[str], *, radius: int = RADIUS) -> str:
     return _ellipsis(text, start, end, text[start:end])
 
 
+_ALNUM = re.compile(r"[0-9a-z]", re.IGNORECASE)
+
+
+def _whole(word: str) -> str:
+    """A pattern for `word`, never inside a longer run of Latin letters or digits: 2 marks
+    「2回」 but not the 2 of 「23日」, hifu not the hifu of 「hifuxx」. (Japanese has no spaces to
+    tell words apart; its words are marked wherever they occur.)"""
+    pattern = re.escape(word)
+    if _ALNUM.fullmatch(word[0]):
+        pattern = rf"(?<![0-9a-z]){pattern}"
+    if _ALNUM.fullmatch(word[-1]):
+        pattern = rf"{pattern}(?![0-9a-z])"
+    return pattern
+
+
 def snippet(text: str, words: list[str], *, radius: int = RADIUS) -> str:
-    """HTML: a stretch of `text` around the longest of `words` found, each found word in <mark>."""
-    words = sorted({w for w in words if w and w.strip()}, key=len, reverse=True)
+    """HTML: a stretch of `text` around the longest of `words` found, each found word in <mark>
+    (whole words only, see `_whole`). Matched before escaping, so a word never matches inside
+    an entity (amp of &amp;)."""
+    words = sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True)
     text, start, end = _window(text, words, radius)
-    marked = escape(text[start:end])
-    if words:
-        pattern = re.compile("|".join(re.escape(escape(w)) for w in words))
-        marked = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", marked)
-    return _ellipsis(text, start, end, marked)
+    excerpt_text = text[start:end]
+    if not words:
+        return _ellipsis(text, start, end, escape(excerpt_text))
+    pattern = re.compile("|".join(_whole(w) for w in words), re.IGNORECASE)
+    marked, done = [], 0
+    for match in pattern.finditer(excerpt_text):
+        marked += [escape(excerpt_text[done : match.start()]), f"<mark>{escape(match[0])}</mark>"]
+        done = match.end()
+    marked.append(escape(excerpt_text[done:]))
+    return _ellipsis(text, start, end, "".join(marked))

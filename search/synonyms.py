@@ -87,9 +87,15 @@ class SynonymSet:
         return words
 
     def highlight_words(self, query: str) -> list[str]:
-        """Words to mark in a snippet: the query's own words and every name of its groups."""
+        """Words to mark in a snippet: the query's words as typed and every name of its groups.
+
+        The analyser's tokens count only where the query writes them as they are and they are
+        longer than one character (ヒアルロン of ヒアルロン酸): its normalised forms (2 for the 二
+        of 二重まぶた, 痼 for しこり) and the single characters it splits off (重, 酸) would mark
+        text the query never asked for."""
         normalised = _normalise(query)
         _, found = self._find(normalised)
         own = {chain[0] for _, chain in found}
         names = [variant for variant, chain in self.variants if chain[0] in own]
-        return [*normalised.split(), *tokens(normalised), *names]
+        typed = [t for t in tokens(normalised) if len(t) > 1 and t in normalised]
+        return [*normalised.split(), *typed, *names]

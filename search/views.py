@@ -36,6 +36,10 @@ class PrecedentSearchView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "search"
     per_page = 20
 
+    def get_breadcrumbs_items(self):
+        # Wagtail's header shows the last breadcrumb: without this one it would say ホーム.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("casework.view_case"):
             raise PermissionDenied

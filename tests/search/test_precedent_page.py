@@ -119,3 +119,12 @@ def test_an_unavailable_backend_gets_a_message_not_an_error(client, reviewer, mo
     assert response.status_code == 200
     assert "事例検索に接続できないため、検索できませんでした。" in html
     assert 'value="ボトックス"' in html  # the query stays in the form
+
+
+def test_the_page_is_headed_precedent_search_not_home(client, reviewer):
+    _, html = _get(client, reviewer)
+    assert re.search(r"<title>事例検索 - ", html)
+    assert re.search(r"<h1[^>]*>\s*事例検索\s*</h1>", html)
+    crumbs = re.findall(r"<li[^>]*>(.*?)</li>", html.split('class="w-breadcrumbs', 1)[1], re.S)
+    last = re.sub(r"<[^>]+>|\s", "", crumbs[-1])
+    assert last == "事例検索"
