@@ -6,16 +6,12 @@ from datetime import date
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from search.backends import update_index
-
-from . import rules
+from . import notifications, rules
 from .choices import CaseState, ComplaintType
 from .models import (
     Assessment,
@@ -30,9 +26,9 @@ from .models import (
     PatientInfo,
     Policy,
 )
-from .precedents import precedent_document
 from .selectors import policy_for_claim, reviewer_conflicted
 from .service_level_records import case_response_by_message, case_service_level_record
+from .tasks import precedent_index_update
 from .transitions import transition_allowed
 from .uploads import upload_check
 
@@ -109,34 +105,16 @@ def case_report(
         _attachment_store(
             case=case, by=reporter, upload=upload, kind=kind, content_type=content_type
         )
-    transaction.on_commit(lambda: precedent_index(case=case))
+    precedent_index(case=case)
+    transaction.on_commit(lambda: notifications.case_reported(case=case), robust=True)
     logger.info("Case %s reported (facility %s)", case.reference, facility.pk)
     return case
 
 
-def _email_member(case: Case, *, subject: str, template: str, **context) -> None:
-    """Email the reporting member (Japanese; no patient data in subject or body)."""
-    if case.reporter.email:
-        send_mail(
-            subject=f"【受付番号 {case.reference}】{subject}",
-            message=render_to_string(template, {"case": case, **context}),
-            from_email=None,
-            recipient_list=[case.reporter.email],
-        )
-
-
 def precedent_index(*, case: Case) -> None:
-    """Put the case's current state into the precedent index (after commit, never before)."""
-    update_index(documents=[precedent_document(case)])
-
-
-def _notify_state_change(case: Case, transition: CaseTransition) -> None:
-    _email_member(
-        case,
-        subject=f"状況が「{transition.get_to_state_display()}」になりました",
-        template="casework/email/state_changed.txt",
-        transition=transition,
-    )
+    """Put the case as it is once the current transaction commits into the precedent index, on
+    the task queue (never before commit: a rolled-back change must not be searchable)."""
+    transaction.on_commit(lambda: precedent_index_update.enqueue(case_id=case.pk), robust=True)
 
 
 def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> Case:
@@ -159,8 +137,10 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
         record = CaseTransition.objects.create(
             case=case, name=name, from_state=from_state, to_state=case.state, by=by, note=note
         )
-        transaction.on_commit(lambda: _notify_state_change(case, record))
-        transaction.on_commit(lambda: precedent_index(case=case))
+        transaction.on_commit(
+            lambda: notifications.case_state_changed(case=case, transition=record), robust=True
+        )
+        precedent_index(case=case)
     logger.info("Case %s: %s -> %s by user %s", case.reference, from_state, case.state, by.pk)
     return case
 
@@ -216,13 +196,7 @@ def message_post(*, case: Case, author, body: str, internal: bool = False) -> Me
     message = Message.objects.create(case=case, author=author, body=body, internal=internal)
     if is_staff and not internal:
         case_response_by_message(case=case, at=message.created_at)
-        transaction.on_commit(
-            lambda: _email_member(
-                case,
-                subject="協会からメッセージが届きました",
-                template="casework/email/new_message.txt",
-            )
-        )
+    transaction.on_commit(lambda: notifications.message_posted(message=message), robust=True)
     return message
 
 
@@ -261,6 +235,9 @@ def attachment_add(*, case: Case, by, upload, kind: str) -> Attachment:
     )
     if kind == AttachmentKind.CONSENT and not case.has_patient_consent():
         patient_consent_record(case=case, by=by)
+    transaction.on_commit(
+        lambda: notifications.attachment_added(attachment=attachment), robust=True
+    )
     return attachment
 
 
@@ -362,7 +339,7 @@ def assessment_compute(
             by=by,
             note=f"支払総額 {rules.format_yen(payout.total)}（損害賠償金 {rules.format_yen(damages)}）",
         )
-        transaction.on_commit(lambda: precedent_index(case=current))
+        precedent_index(case=current)
     logger.info(
         "Case %s assessed by user %s (revision %s)", case.reference, by.pk, assessment.revision
     )

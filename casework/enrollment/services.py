@@ -4,20 +4,17 @@ import logging
 import secrets
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .. import rules
+from .. import notifications, rules
 from ..choices import Course
 from ..models import Doctor, Facility, MemberProfile, Policy
 from ..roles import MEMBERS
@@ -32,26 +29,6 @@ DUPLICATE = (
     "内容の変更は協会事務局までご連絡ください。"
 )
 REASON_REQUIRED = "理由を入力してください（申込者へのメールに記載されます）。"
-
-
-def _send(*, to: str, template: str, **context) -> None:
-    """Email `to` the Japanese text templates enrollment/email/<template>{_subject,}.txt.
-
-    Runs after commit: a mail server that is down must not turn a recorded application into an
-    error page, so the failure is logged for the office to follow up instead.
-    """
-    subject = render_to_string(f"enrollment/email/{template}_subject.txt", context)
-    try:
-        send_mail(
-            subject=" ".join(subject.split()),
-            message=render_to_string(f"enrollment/email/{template}.txt", context),
-            from_email=None,
-            recipient_list=[to],
-        )
-    except OSError:
-        logger.exception(
-            "Enrollment email %r for application %s failed", template, context["application"].pk
-        )
 
 
 def application_preview(*, fields: dict, applied_on: date | None = None) -> Application:
@@ -95,7 +72,7 @@ def application_submit(*, fields: dict, applied_on: date | None = None) -> Appli
         note="オンラインで申込",
     )
     transaction.on_commit(
-        lambda: _send(to=application.email, template="received", application=application)
+        lambda: notifications.application_submitted(application=application), robust=True
     )
     logger.info("Application %s submitted (course %s)", application.pk, application.course)
     return application
@@ -128,7 +105,7 @@ def application_transition(*, application: Application, name: str, by, note: str
             by=by,
             note=note,
         )
-        transaction.on_commit(lambda: _notify(application, note))
+        transaction.on_commit(lambda: _notify(application, note), robust=True)
     logger.info(
         "Application %s: %s -> %s by user %s", application.pk, from_state, application.state, by.pk
     )
@@ -136,18 +113,12 @@ def application_transition(*, application: Application, name: str, by, note: str
 
 
 def _notify(application: Application, note: str) -> None:
+    invitation = ""
     if application.state == "approved":
-        _send(
-            to=application.email,
-            template="approved",
-            application=application,
-            set_password_url=member_invitation_url(user=application.member.user),
-            login_url=settings.WAGTAILADMIN_BASE_URL + reverse("accounts:login"),
-            reset_url=settings.WAGTAILADMIN_BASE_URL + reverse("accounts:password_reset"),
-            valid_hours=max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
-        )
-    elif application.state in ("returned", "rejected"):
-        _send(to=application.email, template="decided", application=application, reason=note)
+        invitation = member_invitation_url(user=application.member.user)
+    notifications.application_decided(
+        application=application, note=note, set_password_url=invitation
+    )
 
 
 def member_invitation_url(*, user) -> str:
@@ -160,7 +131,7 @@ def member_invitation_url(*, user) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return settings.WAGTAILADMIN_BASE_URL + path
+    return notifications.absolute_url(path)
 
 
 def _issue_policy(application: Application) -> dict:

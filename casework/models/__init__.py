@@ -1,6 +1,7 @@
 from .access import PatientDataAccess, PatientDataView
 from .calendar import ClosingPeriod
 from .cases import Case, CaseCounter, CaseTransition, PatientInfo
+from .notifications import NotificationFailure, NotificationFailureKind
 from .parties import Doctor, Facility, MemberProfile, ReviewerProfile
 from .policies import Policy
 from .portal import Attachment, AttachmentKind, Message
@@ -19,6 +20,8 @@ __all__ = [
     "Facility",
     "MemberProfile",
     "Message",
+    "NotificationFailure",
+    "NotificationFailureKind",
     "Opinion",
     "PatientDataAccess",
     "PatientDataView",

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "django_fsm",
+    "django_tasks",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
@@ -183,7 +185,10 @@ STORAGES = {
 globals().update(email_settings(os.environ))
 
 WAGTAIL_SITE_NAME = "日本美容医療リスクマネジメント協会"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address, the one source of every absolute link (e-mails, Wagtail's own);
+# production.py requires it and refuses a loopback address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # Staff avatars are initials drawn locally: no request to gravatar.com with a hash of each e-mail.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -196,6 +201,20 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 600)
 
 # Where 資料請求 notifications go; the loader puts it on the form page.
 ASSOCIATION_NOTIFY_EMAIL = os.environ.get("ASSOCIATION_NOTIFY_EMAIL", "office@amrm.example.jp")
+# The office's addresses (comma-separated), told of new complaints, applications and members'
+# answers, messages and uploads (casework/notifications.py); the 資料請求 address by default.
+ASSOCIATION_OFFICE_EMAILS = [
+    a.strip()
+    for a in os.environ.get("ASSOCIATION_OFFICE_EMAILS", ASSOCIATION_NOTIFY_EMAIL).split(",")
+    if a.strip()
+]
+
+# E-mails and precedent-index updates run on a task queue in the database, worked by
+# `manage.py db_worker` (scripts/run starts one); casework/tasks.py retries what fails.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker waiting on a mail server that does not answer holds up every task behind it: give up
+# after this many seconds and let the retry try again later.
+EMAIL_TIMEOUT = 30
 
 LOGGING = {
     "version": 1,

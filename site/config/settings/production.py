@@ -1,6 +1,10 @@
 """Production: every secret comes from the environment, with no default, so a missing one fails."""
 
+import ipaddress
 import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
@@ -10,7 +14,24 @@ DATABASES = database_settings(os.environ["DATABASE_URL"], default_sqlite=None)  
 # Page-cache purges must reach every gunicorn worker, so the cache is shared (Redis).
 CACHES = cache_settings(os.environ["REDIS_URL"])  # noqa: F405
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-WAGTAILADMIN_BASE_URL = os.environ["WAGTAILADMIN_BASE_URL"]
+SITE_URL = os.environ["SITE_URL"].rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
+
+
+def _names_this_machine(url: str) -> bool:
+    host = urlsplit(url).hostname or "localhost"
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+# Links in e-mails must reach people outside this machine.
+if _names_this_machine(SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be the site's public address, not {SITE_URL!r}")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
