@@ -1,4 +1,5 @@
-"""StreamField blocks of the public site. Each renders with templates/blocks/<name>.html."""
+"""StreamField blocks of the public site. Each renders with templates/blocks/<name>.html and has a
+Japanese `Meta.label`, which the page editor shows (Wagtail would otherwise show the English name)."""
 
 from django.core.exceptions import ValidationError
 from wagtail import blocks
@@ -32,6 +33,7 @@ class LinkBlock(blocks.StructBlock):
         return value
 
     class Meta:
+        label = "ボタン"
         icon = "link"
         template = "blocks/link_block.html"
         description = "ページへのボタン"
@@ -43,6 +45,7 @@ class CallToActionBlock(blocks.StructBlock):
     links = blocks.ListBlock(LinkBlock(), label="ボタン")
 
     class Meta:
+        label = "申し込みボタン"
         icon = "pick"
         template = "blocks/call_to_action_block.html"
         description = "資料請求・オンライン加入などのボタン"
@@ -57,6 +60,7 @@ class HeroBlock(blocks.StructBlock):
     message = blocks.RichTextBlock(label="協会からのメッセージ", features=["bold", "link"])
 
     class Meta:
+        label = "トップの見出し"
         icon = "title"
         template = "blocks/hero_block.html"
         description = "トップの見出しと協会のメッセージ"
@@ -74,6 +78,7 @@ class PointBlock(blocks.StructBlock):
     text = blocks.TextBlock(label="本文")
 
     class Meta:
+        label = "ポイント"
         icon = "pick"
         template = "blocks/point_block.html"
         description = "ポイント1件"
@@ -85,6 +90,7 @@ class FootnoteBlock(blocks.StructBlock):
     text = blocks.CharBlock(label="注記")
 
     class Meta:
+        label = "注記"
         icon = "info-circle"
         template = "blocks/footnote_block.html"
         description = "注記"
@@ -97,6 +103,7 @@ class PointsBlock(blocks.StructBlock):
     footnotes = blocks.ListBlock(FootnoteBlock(), label="注記", required=False)
 
     class Meta:
+        label = "ポイント一覧"
         icon = "list-ol"
         template = "blocks/points_block.html"
         description = "3つのポイントと注記"
@@ -111,6 +118,7 @@ class SectionBlock(blocks.StructBlock):
     )
 
     class Meta:
+        label = "見出しと本文"
         icon = "doc-full"
         template = "blocks/section_block.html"
         description = "見出しと本文の段落"
@@ -123,6 +131,7 @@ class ProcedureFieldBlock(blocks.StructBlock):
     procedures = blocks.TextBlock(label="主な施術", help_text="改行はそのまま表示されます")
 
     class Meta:
+        label = "分野と施術"
         icon = "tag"
         template = "blocks/procedure_field_block.html"
         description = "補償の対象となる分野と施術"
@@ -134,6 +143,7 @@ class CoverageBlock(blocks.StructBlock):
     fields = blocks.ListBlock(ProcedureFieldBlock(), label="分野")
 
     class Meta:
+        label = "補償の対象"
         icon = "folder-open-inverse"
         template = "blocks/coverage_block.html"
         description = "補償の対象（美容外科・美容皮膚科・美容内科）"
@@ -146,6 +156,7 @@ class CourseBlock(blocks.StructBlock):
     description = blocks.TextBlock(label="説明")
 
     class Meta:
+        label = "加入コース"
         icon = "user"
         template = "blocks/course_block.html"
         description = "加入コース"
@@ -164,6 +175,7 @@ class CoursesBlock(blocks.StructBlock):
     note = blocks.TextBlock(label="注意書き", required=False)
 
     class Meta:
+        label = "加入コースと支払限度額"
         icon = "table"
         template = "blocks/courses_block.html"
         description = "2つのコースと支払限度額・免責金額"
@@ -179,6 +191,7 @@ class TroubleBlock(blocks.StructBlock):
     text = blocks.TextBlock(label="トラブルの例")
 
     class Meta:
+        label = "トラブルの例"
         icon = "warning"
         template = "blocks/trouble_block.html"
         description = "よくあるトラブルの例"
@@ -194,6 +207,7 @@ class ConsultationBlock(blocks.StructBlock):
     body = blocks.RichTextBlock(label="本文", features=["h3", "bold", "ul", "link"])
 
     class Meta:
+        label = "苦情相談サービス"
         icon = "help"
         template = "blocks/consultation_block.html"
         description = "苦情相談サービスとトラブルの例"
@@ -205,6 +219,7 @@ class TestimonialBlock(blocks.StructBlock):
     text = blocks.TextBlock(label="お声")
 
     class Meta:
+        label = "会員様の声"
         icon = "openquote"
         template = "blocks/testimonial_block.html"
         description = "会員様からのお声"
@@ -217,6 +232,7 @@ class TestimonialsBlock(blocks.StructBlock):
     testimonials = blocks.ListBlock(TestimonialBlock(), label="お声")
 
     class Meta:
+        label = "会員様の声の一覧"
         icon = "group"
         template = "blocks/testimonials_block.html"
         description = "会員様からのお声の一覧"
@@ -229,6 +245,7 @@ class SocietiesBlock(blocks.StructBlock):
     societies = blocks.ListBlock(blocks.CharBlock(label="学会名"), label="学会")
 
     class Meta:
+        label = "加入条件の学会"
         icon = "site"
         template = "blocks/societies_block.html"
         description = "加入の条件となる学会"
@@ -257,6 +274,7 @@ class FaqItemBlock(blocks.StructBlock):
     answer = blocks.RichTextBlock(label="回答", features=["bold", "ul", "ol", "link"])
 
     class Meta:
+        label = "質問と回答"
         icon = "help"
         template = "blocks/faq_item_block.html"
         description = "質問と回答"
@@ -268,6 +286,7 @@ class FaqCategoryBlock(blocks.StructBlock):
     questions = blocks.StreamBlock([("question", FaqItemBlock())], label="質問")
 
     class Meta:
+        label = "質問の分類"
         icon = "folder-open-1"
         template = "blocks/faq_category_block.html"
         description = "質問の分類"
