@@ -1425,7 +1425,12 @@ def quietly() -> Iterator[None]:
     for logger in loggers:
         logger.setLevel(logging.WARNING)
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # Tasks run at once (e-mails into the void, the precedent index filled) rather than
+            # waiting in the database for the worker, which would send the demo's e-mails later.
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ):
             yield
     finally:
         for logger, level in zip(loggers, levels, strict=True):

@@ -52,7 +52,7 @@ from wagtail.models import (
 
 from casework import roles
 from casework.enrollment.services import application_submit
-from casework.models import PatientDataView, Procedure
+from casework.models import NotificationFailure, PatientDataView, Procedure
 from casework.services import (
     attachment_add,
     case_report,
@@ -178,6 +178,7 @@ _PK_MODELS = [
     ("admin/cases/", "casework.Case"),
     ("admin/applications/", "enrollment.Application"),
     ("admin/access-log/", "casework.PatientDataAccess"),
+    ("admin/notification-failures/", "casework.NotificationFailure"),
     ("admin/synonyms/", "search.SynonymGroup"),
     ("admin/sites/", "wagtailcore.Site"),
     ("admin/users/", "auth.User"),
@@ -353,6 +354,9 @@ def walk_data(
         case=own_case, by=member, upload=SimpleUploadedFile("写真.png", PNG), kind="photo"
     )
     patient_data_access_record(case=own_case, by=support, what=PatientDataView.PATIENT_SECTION)
+    NotificationFailure.objects.create(
+        kind="email", about=hostile, recipients="office@example.jp", attempts=5, error=hostile
+    )
     other_case = case_report(reporter=other_member, facility=other_facility, **report)
     application = application_submit(
         fields={**doctor_fields, "facility_name": hostile}, applied_on=date(2026, 11, 25)
