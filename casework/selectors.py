@@ -451,22 +451,26 @@ _BY_ASSOCIATION = ExpressionWrapper(
 
 
 def _member_case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Each case with when it last changed and whether the association has the last word in
-    its thread (a visible message by someone outside the facility), in the same query."""
-    latest_event = CaseTransition.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk")
+    """The columns a list row shows (when the state last changed is `state_since`), with
+    whether the association has the last word in the case's thread (a visible message by
+    someone outside the facility), in the same query."""
     latest_message = Message.objects.filter(case=OuterRef("pk"), internal=False).order_by(
         "-created_at", "-pk"
     )
-    return cases.annotate(
-        last_changed_at=Subquery(latest_event.values("at")[:1]),
-        association_wrote_last=Coalesce(
-            Subquery(latest_message.values(by_association=_BY_ASSOCIATION)[:1]),
-            Value(False),
-        ),
-        awaiting_member=ExpressionWrapper(
-            Q(state=CaseState.AWAITING_INFO), output_field=BooleanField()
-        ),
-    ).select_related("procedure")
+    return (
+        cases.select_related(None)
+        .select_related("procedure")
+        .only("reference", "state", "state_since", "received_at", "procedure__name")
+        .annotate(
+            association_wrote_last=Coalesce(
+                Subquery(latest_message.values(by_association=_BY_ASSOCIATION)[:1]),
+                Value(False),
+            ),
+            awaiting_member=ExpressionWrapper(
+                Q(state=CaseState.AWAITING_INFO), output_field=BooleanField()
+            ),
+        )
+    )
 
 
 def member_open_cases(*, user) -> QuerySet[Case]:
@@ -482,7 +486,7 @@ def member_finished_cases(*, user) -> QuerySet[Case]:
     """The facility's finished cases (paid, resolved, referred, not covered, closed,
     withdrawn), the most recently finished first."""
     cases = cases_for_member(user=user).exclude(state__in=OPEN_STATES)
-    return _member_case_rows(cases).order_by("-last_changed_at", "-received_at", "-pk")
+    return _member_case_rows(cases).order_by("-state_since", "-pk")
 
 
 def member_awaiting_count(*, user) -> int:

@@ -69,6 +69,12 @@ MEMBER_STATUS = {
 }
 # Events that leave the state as it was, in the member's words.
 MEMBER_EVENTS = {"report": "ご相談を受け付けました"}
+# Where the payment stands while the payout is shown and not yet paid.
+PAYMENT_STATUS = {
+    S.SETTLEMENT: "示談が成立したあと、保険会社の承認を経てお支払いします。",
+    S.LITIGATION: "訴訟が終わったあと（判決・和解）、保険会社の承認を経てお支払いします。",
+    S.PAYMENT_APPROVAL: "保険会社でお支払いを承認する手続き中です。",
+}
 
 
 def member_required(view):
@@ -111,10 +117,10 @@ class CaseRow:
 
 
 def _page_url(request, param: str, number: int) -> str:
-    # Keeps the other list's page: each list pages on its own.
+    # Keeps the other list's page (each list pages on its own) and lands on the list's heading.
     query = request.GET.copy()
     query[param] = number
-    return f"?{query.urlencode()}"
+    return f"?{query.urlencode()}#{param}-heading"
 
 
 def _case_list(request, cases, param: str) -> dict:
@@ -228,6 +234,7 @@ def case_detail(request, reference):
             "withdraw": actions.get("withdraw"),
             "payout": payout,
             "payout_total": format_yen(payout.total) if payout else "",
+            "payment_status": PAYMENT_STATUS.get(case.state, ""),
             "payout_lines": _payout_lines(payout) if payout else [],
             # Decided 有責, the figure not given yet: say that it is being computed.
             "payout_pending": case.state in (S.LIABLE, S.ASSESSMENT),

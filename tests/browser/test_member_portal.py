@@ -85,6 +85,100 @@ def test_member_reports_staff_triage_member_sees_state_and_message(open_page, pe
     expect(staff_page.locator("main")).to_contain_text("会員にメッセージを送信しました。")
 
     member_page.goto("/mypage/")
-    expect(member_page.locator(".portal-case")).to_contain_text("初期対応")
+    expect(member_page.locator(".portal-case")).to_contain_text("協会で対応中")
     member_page.get_by_role("link", name=f"受付番号 {reference}").click()
     expect(member_page.locator("main")).to_contain_text("経過写真をお送りください。")
+
+
+def _walk(case, by, *names, **kwargs):
+    from casework.services import case_transition
+
+    for name in names:
+        case = case_transition(case=case, name=name, by=by, **kwargs)
+    return case
+
+
+@pytest.fixture
+def paid_and_asked(people, django_user_model):
+    """Two cases of the member's facility: one paid after a 有責 decision, one where the
+    association asks for documents."""
+    from django.contrib.auth.models import Group
+
+    from casework.models import Procedure, ReviewerProfile
+    from casework.services import assessment_compute, case_report, opinion_save
+    from cms_pages.choices import Specialty
+
+    member, support = people
+
+    def staff(username, group, **fields):
+        user = django_user_model.objects.create_user(username, password="pw", **fields)
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    surgeon, lawyer = staff("surgeon", roles.REVIEWERS), staff("lawyer", roles.REVIEWERS)
+    ReviewerProfile.objects.create(user=surgeon, specialty=Specialty.PLASTIC_SURGERY)
+    ReviewerProfile.objects.create(user=lawyer, specialty=Specialty.LAW)
+    chair, assessor = staff("chair", roles.CHAIR), staff("assessor", roles.ASSESSORS)
+    requester, approver = staff("insurer1", roles.INSURER), staff("insurer2", roles.INSURER)
+
+    def report():
+        return case_report(
+            reporter=member, facility=member.member_profile.facility, doctor=None,
+            procedure=Procedure.objects.get(name="二重瞼"),
+            procedure_date=date.today(), claim_date=date.today(),
+            complaint_types=["result"], narrative="左右差があると言われた。",
+            patient_demands="", patient={"name": "試験 花子"}, no_payment_promised=True,
+        )  # fmt: skip
+
+    paid = _walk(report(), support, "start_triage", "refer_to_review")
+    for reviewer in (surgeon, lawyer):
+        opinion_save(case=paid, reviewer=reviewer, conclusion="liable", text="所見", submit=True)
+    paid = _walk(paid, chair, "decide_liable", reasons="術前の説明が不十分だった。")
+    paid = _walk(paid, assessor, "start_assessment")
+    assessment_compute(case=paid, by=assessor, damages=2_100_000, legal_costs=300_000)
+    paid = _walk(paid, assessor, "start_settlement")
+    paid = _walk(_walk(paid, requester, "request_payment"), approver, "approve_payment")
+    asked = _walk(report(), support, "start_triage")
+    asked = _walk(asked, support, "request_info", note="術前の写真をお送りください。")
+    return paid, asked
+
+
+def test_member_answers_a_request_and_sees_the_payout_on_a_phone(
+    open_page, paid_and_asked, tmp_path
+):
+    paid, asked = paid_and_asked
+    photo = tmp_path / "術前.png"
+    photo.write_bytes(PNG)
+    page = open_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/login/")
+    page.get_by_label("メールアドレス").fill("sakura@example.jp")
+    page.get_by_label("パスワード").fill("member-pass-2026")
+    page.get_by_role("button", name="ログイン").click()
+
+    first = page.locator(".portal-case").first
+    expect(first).to_contain_text(asked.reference)
+    expect(first).to_contain_text("ご回答をお待ちしています")
+    expect(first).to_be_in_viewport()
+    first.get_by_role("link").click()
+
+    request = page.locator(".portal-request")
+    expect(request).to_contain_text("術前の写真をお送りください。")
+    expect(request.get_by_role("heading", level=2)).to_be_in_viewport()
+    request.get_by_label("協会へのひとこと（任意）").fill("写真をお送りします。")
+    request.get_by_label("添付するファイル（任意）").set_input_files(str(photo))
+    request.get_by_role("button", name="追加資料を提出する").click()
+    expect(page.locator("main")).to_contain_text("手続きを受け付けました。")
+    expect(page.locator(".portal-request")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("術前.png")
+
+    page.goto("/mypage/")
+    finished = page.locator("section[aria-labelledby=finished-heading]")
+    finished.get_by_role("link", name=f"受付番号 {paid.reference}").click()
+    payout = page.locator("section[aria-labelledby=payout-heading]")
+    expect(payout).to_contain_text("支払総額 2,300,000円")
+    expect(payout.locator("table")).to_contain_text("免責金額")
+    expect(payout).to_contain_text("支払日")
+    expect(page.locator("main")).to_contain_text("術前の説明が不十分だった。")
+    # The table fits the phone's width (no sideways scrolling of the page).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

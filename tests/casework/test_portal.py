@@ -294,6 +294,7 @@ def many_cases(facility, member, policy):
                 narrative="左右差があると言われた。",
                 state=state,
                 received_at=now - timedelta(days=i),
+                state_since=now - timedelta(days=i, hours=-1),
             )
             for i, state in enumerate(states)
         )
@@ -349,13 +350,13 @@ def test_each_list_is_paginated_newest_first_with_japanese_page_links(client, me
     assert open_list.index(cases[0].reference) < open_list.index(cases[1].reference)
     assert cases[20].reference not in open_list
     assert "次のページ" in open_list and "1〜20件目／全45件" in open_list
-    assert 'href="?open=2"' in open_list and "前のページ" not in open_list
+    assert 'href="?open=2#open-heading"' in open_list and "前のページ" not in open_list
     assert "次のページ" not in finished  # one page: no links at all
 
     html = client.get("/mypage/?open=3&finished=1").content.decode()
     third = _section(html, "ご相談中の案件（", "終了した案件（")
     assert third.count("受付番号 ") == 5 and cases[44].reference in third
-    assert "前のページ" in third and 'href="?open=2&amp;finished=1"' in third
+    assert "前のページ" in third and 'href="?open=2&amp;finished=1#open-heading"' in third
     # A page past the end or not a number shows a real page, not an error.
     assert client.get("/mypage/?open=99").status_code == 200
     assert client.get("/mypage/?finished=abc").status_code == 200
@@ -533,11 +534,13 @@ def paid_case(report, member, support, surgeon, lawyer, chair, assessor, make_us
 
 
 def test_the_member_sees_the_decision_and_the_payout_with_its_lines(client, member, paid_case):
+    from django.utils import timezone
+
     client.force_login(member)
     html = client.get(f"/mypage/cases/{paid_case.reference}/").content.decode()
     decision = _section(html, "審査会の判定", "お支払い額")
     assert "有責" in decision and "術前の説明が不十分だった。" in decision
-    assert paid_case.decided_at.astimezone().strftime("%Y年") in decision
+    assert timezone.localtime(paid_case.decided_at).strftime("%Y年%-m月%-d日") in decision
     payout = _section(html, "お支払い額（保険金）", "ご相談の内容")
     assert "支払総額 <strong>2,300,000円</strong>" in payout
     for label, amount in [
@@ -548,8 +551,8 @@ def test_the_member_sees_the_decision_and_the_payout_with_its_lines(client, memb
         ("支払総額", "2,300,000円"),
     ]:
         assert f'<th scope="row">{label}</th><td class="portal-payout__amount">{amount}' in payout
-    paid_on = paid_case.paid_at.astimezone()
-    assert f"{paid_on.year}年{paid_on.month}月{paid_on.day}日にお支払いしました" in payout
+    paid_on = timezone.localtime(paid_case.paid_at)
+    assert f"<dt>支払日</dt><dd>{paid_on.year}年{paid_on.month}月{paid_on.day}日</dd>" in payout
     assert "協会の担当：日向 さやか" in html  # family name first
     assert "保険金をお支払いしました" in _section(html, ">経過<", ">協会とのメッセージ<")
 
@@ -594,6 +597,13 @@ def test_while_the_payout_is_computed_the_member_sees_no_figure(
     assert "補償額は査定委員会で算定しています" in html
     assert "2,000,000円" not in html and "<caption>計算の内訳" not in html
     assert "補償額を算定中" in html
+
+    # Once the figure goes to the member for the settlement, it is shown, not yet paid.
+    case_transition(case=case, name="start_settlement", by=assessor)
+    html = client.get(f"/mypage/cases/{case.reference}/").content.decode()
+    assert "支払総額 <strong>2,000,000円</strong>" in html
+    assert "示談が成立したあと、保険会社の承認を経てお支払いします。" in html
+    assert "支払日" not in html
 
 
 def test_a_not_liable_decision_shows_reasons_and_no_payout(
