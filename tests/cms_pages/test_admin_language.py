@@ -12,6 +12,9 @@ from wagtail.fields import StreamField
 from wagtail.models import get_page_models
 
 from casework import roles
+from casework.models import ReviewerProfile
+from casework.services import case_transition
+from cms_pages.choices import Specialty
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
 from ..casework.conftest import (  # noqa: F401 (fixtures)
@@ -108,8 +111,13 @@ def _pages_of(client, urls) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def case(report):  # noqa: F811 (pytest injects the imported fixture)
-    return report()
+def case(report, make_user):  # noqa: F811 (pytest injects the imported fixtures)
+    """A case under review: the one page every staff role may open, the reviewer to give an
+    opinion on it."""
+    case, support = report(), make_user("case-support", roles.SUPPORT)
+    for name in ("start_triage", "refer_to_review"):
+        case = case_transition(case=case, name=name, by=support)
+    return case
 
 
 STAFF_ROLES = {
@@ -126,6 +134,8 @@ STAFF_ROLES = {
 def test_each_staff_role_sees_only_japanese(client, django_user_model, case, role):
     user = django_user_model.objects.create_user(role, password="pw", last_name="日向")
     user.groups.add(*Group.objects.filter(name__in=STAFF_ROLES[role]))
+    if role == "reviewer":
+        ReviewerProfile.objects.create(user=user, specialty=Specialty.PLASTIC_SURGERY)
     client.force_login(user)
     pages = [
         "/admin/",
@@ -166,6 +176,15 @@ def test_the_login_page_is_the_associations(client):
     assert "管理画面へログイン" in visible_text(html)
     assert re.search(r"<title>ログイン - 日本美容医療リスクマネジメント協会</title>", html)
     assert "cms_pages/mark.svg" in html  # the association's mark, not Wagtail's bird
+
+
+def test_the_projects_own_login_and_second_factor_pages_too(client, django_user_model, settings):
+    settings.STAFF_2FA_REQUIRED = True
+    assert _english_on(client, "/accounts/login/") == []
+    user = django_user_model.objects.create_user("hinata", password="pw")
+    user.groups.add(Group.objects.get(name=roles.SUPPORT))
+    client.force_login(user)
+    assert _english_on(client, "/admin/") == []  # sent to the second factor's set-up first
 
 
 def test_tab_titles_end_with_the_associations_name(admin_client):
