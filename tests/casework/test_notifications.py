@@ -264,13 +264,22 @@ def test_a_failing_email_is_retried_then_recorded_for_the_office_administrators(
     assert listing.status_code == 200
     html = listing.content.decode()
     assert f"【受付番号 {case.reference}】ご報告を受け付けました" in html
-    assert "member@example.jp" in html
+    assert "member@example.jp" in html and "メール送信" in html and "試行回数" in html
     detail = client.get(f"/admin/notification-failures/{failures[0].pk}/")
     assert detail.status_code == 200 and "SMTPServerDisconnected" in detail.content.decode()
+
+    for export in ("csv", "xlsx"):
+        response = client.get("/admin/notification-failures/", {"export": export})
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        if export == "csv":
+            assert "SMTPServerDisconnected" in content.decode("utf-8-sig")
 
     superuser = django_user_model.objects.create_superuser("root", "root@example.jp", "pw")
     client.force_login(superuser)
     assert client.get("/admin/notification-failures/").status_code == 200
+    response = client.get(f"/admin/notification-failures/{failures[0].pk}/")
+    assert response.status_code == 200
 
     # Wagtail refuses other staff by sending them back to the dashboard, members to the login.
     for user in (support, make_user("chair2", roles.CHAIR), make_user("ins2", roles.INSURER)):

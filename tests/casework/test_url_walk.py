@@ -33,6 +33,7 @@ from django.utils.regex_helper import normalize
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 from wagtail.admin.models import EditingSession
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.contrib.forms.models import FormSubmission
@@ -356,6 +357,12 @@ def walk_data(
     patient_data_access_record(case=own_case, by=support, what=PatientDataView.PATIENT_SECTION)
     NotificationFailure.objects.create(
         kind="email", about=hostile, recipients="office@example.jp", attempts=5, error=hostile
+    )
+    # A task waiting in the database queue (Django's admin lists them for superusers).
+    DBTaskResult.objects.create(
+        task_path="casework.tasks.email_send",
+        args_kwargs={"args": [], "kwargs": {"to": [hostile], "subject": hostile, "body": hostile}},
+        backend_name="default",
     )
     other_case = case_report(reporter=other_member, facility=other_facility, **report)
     application = application_submit(
