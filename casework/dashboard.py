@@ -59,9 +59,7 @@ class QueuePanel(_Panel):
         ]
         count = len(rows) if len(rows) < QUEUE_ROWS else cases.count()
         self.order = index
-        super().__init__(
-            queue=queue, rows=rows, count=count, heading=f"{queue.label}（{count}件）"
-        )
+        super().__init__(queue=queue, rows=rows, count=count, heading=f"{queue.label}（{count}件）")
 
 
 class OpenCasesPanel(_Panel):

@@ -14,22 +14,28 @@ from django.utils import timezone
 
 from .models import Case
 from .selectors import MEMBER_EVENTS, NOT_A_RESPONSE, calendar_closures
-from .service_levels import response_due
+from .service_levels import Closures, response_due
 
 
 def case_service_level_record(
-    *, case: Case, event: str, from_state: str | None, at: datetime | None = None
+    *,
+    case: Case,
+    event: str,
+    from_state: str | None,
+    at: datetime | None = None,
+    closures: Closures | None = None,
 ) -> None:
     """Update `case`'s service-level fields for `event` (a transition's name, or "report") that
     took it from `from_state` (None for a new case) to its current state. Sets the fields on
-    the instance; the caller saves it with the transition."""
+    the instance; the caller saves it with the transition. `closures`: the calendar, when the
+    caller has it already (else read when needed)."""
     at = at or timezone.now()
     if case.state != from_state:
         case.state_since = at
     if event in MEMBER_EVENTS:
         case.response_owed_since, case.response_given_at = at, None
         case.response_due_at = response_due(
-            at, urgent=case.risk_self_harm, closures=calendar_closures()
+            at, urgent=case.risk_self_harm, closures=closures or calendar_closures()
         )
     elif not case.is_open:
         case.response_due_at = None

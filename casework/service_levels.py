@@ -17,6 +17,7 @@ closing days are passed in (the selectors load them from the database once per c
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import jpholiday
@@ -64,7 +65,13 @@ def is_business_day(day: date, *, closures: Closures = YEAR_END) -> bool:
     association's ``closures``."""
     if isinstance(day, datetime):
         raise TypeError("pass a date (the Asia/Tokyo calendar date), not a datetime")
-    return day.weekday() < 5 and not jpholiday.is_holiday(day) and day not in closures
+    return day.weekday() < 5 and not _is_public_holiday(day) and day not in closures
+
+
+@lru_cache(maxsize=8192)
+def _is_public_holiday(day: date) -> bool:
+    # jpholiday works the year's holidays out on every call; due times ask about the same days.
+    return jpholiday.is_holiday(day)
 
 
 def business_time_between(
@@ -97,7 +104,10 @@ def add_business_time(
         raise ValueError("amount must not be negative")
     cursor = start.astimezone(TOKYO)
     remaining = amount
+    give_up = cursor + amount + _NO_BUSINESS_DAY_FOR
     while remaining:
+        if cursor > give_up:
+            raise ValueError("the calendar leaves no business day: check the closing days")
         day = cursor.date()
         next_midnight = _midnight(day + _ONE_DAY)
         if is_business_day(day, closures=closures):
@@ -137,6 +147,8 @@ def is_overdue(
 
 
 _ONE_DAY = timedelta(days=1)
+# A calendar closed for longer than this (every day of the year a closing day) is a mistake.
+_NO_BUSINESS_DAY_FOR = timedelta(days=3 * 366)
 
 
 def _require_aware(**values: datetime | None) -> None:

@@ -4,18 +4,24 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from casework import roles
+from casework.models import Case, ClosingPeriod
 from casework.service_levels import (
     STANDARD_RESPONSE,
     URGENT_RESPONSE,
+    YEAR_END,
+    Closures,
     add_business_time,
     business_time_between,
     is_business_day,
     is_overdue,
     response_due,
 )
+from casework.services import case_transition
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 HOUR = timedelta(hours=1)
@@ -231,3 +237,139 @@ def test_due_times_are_aware_and_independent_of_the_input_timezone(urgent, since
     due = response_due(since, urgent=urgent)
     assert due.tzinfo is not None and due.utcoffset() is not None
     assert response_due(since.astimezone(ZoneInfo(zone)), urgent=urgent) == due
+
+
+# --- the association's closing days -----------------------------------------------------------
+
+NO_CLOSURES = Closures()
+
+
+@pytest.mark.parametrize(
+    ("day", "closed"),
+    [
+        (date(2026, 12, 28), False),
+        (date(2026, 12, 29), True),
+        (date(2026, 12, 31), True),
+        (date(2027, 1, 3), True),
+        (date(2027, 1, 4), False),
+    ],
+)
+def test_the_year_end_closing_runs_from_29_december_to_3_january(day, closed):
+    assert (day in YEAR_END) is closed
+
+
+def test_one_off_closing_days_count_only_in_their_year():
+    founding_day = Closures(dates=((date(2026, 7, 1), date(2026, 7, 2)),))
+    assert not is_business_day(date(2026, 7, 2), closures=founding_day)
+    assert is_business_day(date(2026, 7, 3), closures=founding_day)
+    assert is_business_day(date(2027, 7, 1), closures=founding_day)
+
+
+def test_a_case_reported_before_the_year_end_closing_is_due_after_it():
+    # Fri 26 Dec 2025 17:00: seven hours that Friday, then the weekend, 年末年始 (29 Dec to
+    # 3 Jan) and Sunday 4 Jan; the remaining 17 hours run on Monday 5 January.
+    assert response_due(jst(2025, 12, 26, 17), urgent=False) == jst(2026, 1, 5, 17)
+    assert response_due(jst(2026, 12, 28, 17), urgent=False) == jst(2027, 1, 4, 17)
+    # Without the association's calendar, only the holiday on 1 January would count.
+    assert response_due(jst(2026, 12, 28, 17), urgent=False, closures=NO_CLOSURES) == jst(
+        2026, 12, 29, 17
+    )
+
+
+def test_urgent_cases_are_due_in_two_hours_even_while_the_office_is_closed():
+    assert response_due(jst(2026, 12, 31, 10), urgent=True) == jst(2026, 12, 31, 12)
+
+
+def _month_day(day):
+    return (day.month, day.day)
+
+
+closures = st.builds(
+    lambda yearly, dates: Closures(yearly=tuple(yearly), dates=tuple(dates)),
+    st.lists(
+        st.builds(
+            lambda first, days: ((first.month, first.day), _month_day(first + timedelta(days))),
+            st.dates(min_value=date(2021, 1, 1), max_value=date(2021, 12, 31)),
+            st.integers(0, 14),
+        ),
+        max_size=2,
+    ),
+    st.lists(
+        st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 1)).map(
+            lambda first: (first, first + timedelta(days=3))
+        ),
+        max_size=3,
+    ),
+)
+
+
+@relaxed
+@given(moments, closures)
+def test_a_response_never_falls_due_on_a_closing_day_nor_sooner_than_without_it(since, closed):
+    due = response_due(since, urgent=False, closures=closed)
+    assert business_time_between(since, due, closures=closed) == STANDARD_RESPONSE
+    assert due >= response_due(since, urgent=False, closures=NO_CLOSURES)
+    # The due time is within a business day, or the midnight that ends one.
+    last_day = (due - timedelta(microseconds=1)).astimezone(TOKYO).date()
+    assert is_business_day(last_day, closures=closed)
+
+
+# --- stored on the case, moved by the calendar ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_due_time_is_stored_at_the_report_cleared_by_the_answer_and_owed_again(
+    report, support, member
+):
+    case = report()
+    assert case.response_due_at == response_due(case.received_at, urgent=False)
+    case = case_transition(case=case, name="start_triage", by=support)
+    assert case.response_due_at is None and case.response_given_at is not None
+    case = case_transition(case=case, name="request_info", by=support)
+    assert case.response_due_at is None
+    case = case_transition(case=case, name="provide_info", by=member)
+    assert case.response_due_at == response_due(case.response_owed_since, urgent=False)
+    case = case_transition(case=case, name="withdraw", by=member)
+    assert Case.objects.get(pk=case.pk).response_due_at is None
+
+
+@pytest.mark.django_db
+def test_the_year_end_closing_is_there_from_the_start_and_only_the_office_may_change_it(
+    client, make_user, support
+):
+    assert ClosingPeriod.objects.get().name == "年末年始"
+    client.force_login(support)
+    assert client.get("/admin/calendar/").status_code in (302, 403)
+    office = make_user("office", roles.ADMINS)
+    client.force_login(office)
+    response = client.get("/admin/calendar/")
+    assert response.status_code == 200 and "年末年始" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_closing_day_added_by_the_office_moves_the_due_times_still_owed(
+    client, make_user, report, support
+):
+    waiting, answered = report(), report()
+    answered = Case.objects.get(pk=answered.pk)
+    case_transition(case=answered, name="start_triage", by=support)
+    before = Case.objects.get(pk=waiting.pk).response_due_at
+    closed = timezone.localdate(before)
+    client.force_login(make_user("office", roles.ADMINS))
+    response = client.post(
+        "/admin/calendar/new/",
+        {
+            "name": "臨時休業",
+            "starts_on": (closed - timedelta(days=1)).isoformat(),
+            "ends_on": closed.isoformat(),
+            "yearly": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = Case.objects.get(pk=waiting.pk).response_due_at
+    assert after > before
+    assert timezone.localdate(after) > closed
+    assert Case.objects.get(pk=answered.pk).response_due_at is None
+    period = ClosingPeriod.objects.get(name="臨時休業")
+    assert client.post(f"/admin/calendar/delete/{period.pk}/").status_code == 302
+    assert Case.objects.get(pk=waiting.pk).response_due_at == before
