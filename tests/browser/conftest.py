@@ -64,3 +64,27 @@ def site_content(transactional_db):
     from django.core.management import call_command
 
     call_command("load_site_content", verbosity=0)
+
+
+@pytest.fixture
+def open_page_as(open_page, live_server):
+    """Open a page as `user`, already logged in, on a desktop's first screen (1280×800).
+
+    The session comes from Client.force_login: the login forms have tests of their own, and a
+    day's test then spends its time on the work itself.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    def open_as(user):
+        client = Client()
+        client.force_login(user)
+        page = open_page()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return open_as
