@@ -398,8 +398,8 @@ def test_the_member_sees_the_decision_and_the_payout(open_page, site_content, re
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the approver's first screen and confirmation page do not say how much is paid "
-    "(templates/casework/admin/case_workspace.html, confirm.html)",
+    reason="the confirmation of 支払を承認 does not say how much is paid (casework/views/staff.py "
+    "case_transition_view, templates/casework/admin/confirm.html)",
 )
 def test_the_approver_sees_the_amount_before_approving(open_page_as, report, staff):  # noqa: F811
     case = _walk(_in_settlement(report, staff), staff["requester"], "request_payment")
