@@ -180,6 +180,7 @@ _PK_MODELS = [
     ("admin/applications/", "enrollment.Application"),
     ("admin/access-log/", "casework.PatientDataAccess"),
     ("admin/notification-failures/", "casework.NotificationFailure"),
+    ("admin/calendar/", "casework.ClosingPeriod"),
     ("admin/synonyms/", "search.SynonymGroup"),
     ("admin/sites/", "wagtailcore.Site"),
     ("admin/users/", "auth.User"),

@@ -192,6 +192,12 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # Staff avatars are initials drawn locally: no request to gravatar.com with a hash of each e-mail.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# One language and one time zone: the account page offers no switch to English or off Asia/Tokyo.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No request from staff browsers to releases.wagtail.io, and no "new in Wagtail" badge on ヘルプ.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
