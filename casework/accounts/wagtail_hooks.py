@@ -24,3 +24,10 @@ def initials_avatar_url(user, size):
         return None  # Wagtail shows the uploaded picture
     initial = escape(display_name(user)[:1].upper() or "?")
     return "data:image/svg+xml," + quote(_AVATAR_SVG.format(initial=initial))
+
+
+@hooks.register("construct_main_menu")
+def hide_wagtail_help(request, menu_items):
+    """Wagtail's ヘルプ menu leads only to Wagtail's English editor guide and release notes, which
+    staff cannot use; the association's own help is the README and the office."""
+    menu_items[:] = [item for item in menu_items if item.name != "help"]

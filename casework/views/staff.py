@@ -11,6 +11,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from search.backends import get_search_backend
 from search.backends.base import SearchUnavailable
 
+from .. import rules
 from ..accounts.names import display_name
 from ..choices import CaseState
 from ..exports import SafeSpreadsheetExportMixin
@@ -196,6 +197,10 @@ def case_transition_view(request, pk, name):
     label = transition.custom["label"]
     if form.is_valid() and transition.custom.get("confirm") and "confirm" not in request.POST:
         new_state = CaseState(transition.target).label
+        lines = form.summary()
+        if transition.custom.get("commits_money") and case.has_assessment():
+            # Money is committed here: the amount is what the person confirms.
+            lines = [("支払総額", rules.format_yen(case.assessment.total)), *lines]
         return _confirm_page(
             request,
             case,
@@ -205,6 +210,7 @@ def case_transition_view(request, pk, name):
             new_state=new_state,
             irreversible="この操作は取り消せません。",
             told=[_member_told(case, new_state)],
+            lines=lines,
         )
 
     def take(data) -> str:
@@ -244,6 +250,10 @@ def decision_view(request, pk):
         raise PermissionDenied
     if "confirm" not in request.POST:
         new_state = CaseState(transition.target).label
+        lines = form.summary()
+        if transition.custom.get("commits_money") and case.has_assessment():
+            # Money is committed here: the amount is what the person confirms.
+            lines = [("支払総額", rules.format_yen(case.assessment.total)), *lines]
         return _confirm_page(
             request,
             case,

@@ -396,11 +396,6 @@ def test_the_member_sees_the_decision_and_the_payout(open_page, site_content, re
     no_english(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the confirmation of 支払を承認 does not say how much is paid (casework/views/staff.py "
-    "case_transition_view, templates/casework/admin/confirm.html)",
-)
 def test_the_approver_sees_the_amount_before_approving(open_page_as, report, staff):  # noqa: F811
     case = _walk(_in_settlement(report, staff), staff["requester"], "request_payment")
     page = open_page_as(staff["approver"])
