@@ -217,3 +217,24 @@ def test_the_home_and_the_list_cost_the_same_few_queries_however_many_cases(
     for params in ({}, {"queue": "new_unassigned"}, {"overdue": "true"}):
         with django_assert_max_num_queries(25):
             assert client.get("/admin/cases/", params).status_code == 200
+
+
+def test_the_age_filter_counts_days_on_the_tokyo_calendar(client, report, support):
+    """「7日以内」 ends at the Tokyo midnight seven days back: a case received 00:30 that day is in
+    it, one received 23:30 the day before belongs to 「8〜30日」."""
+    today = timezone.localdate()
+    tokyo = timezone.get_current_timezone()
+    inside = report()
+    outside = report()
+    moments = {
+        inside: timezone.datetime.combine(today - timedelta(7), timezone.datetime.min.time())
+        + timedelta(minutes=30),
+        outside: timezone.datetime.combine(today - timedelta(8), timezone.datetime.min.time())
+        + timedelta(hours=23, minutes=30),
+    }
+    for case, moment in moments.items():
+        Case.objects.filter(pk=case.pk).update(received_at=moment.replace(tzinfo=tokyo))
+    week = _listed(client, support, age="7")
+    month = _listed(client, support, age="30")
+    assert inside.reference in week and outside.reference not in week
+    assert outside.reference in month and inside.reference not in month
