@@ -104,13 +104,14 @@ def add_business_time(
         raise ValueError("amount must not be negative")
     cursor = start.astimezone(TOKYO)
     remaining = amount
-    give_up = cursor + amount + _NO_BUSINESS_DAY_FOR
+    closed_since = cursor  # the run of non-business days so far: a calendar that never opens
     while remaining:
-        if cursor > give_up:
+        if cursor - closed_since > _NO_BUSINESS_DAY_FOR:
             raise ValueError("the calendar leaves no business day: check the closing days")
         day = cursor.date()
         next_midnight = _midnight(day + _ONE_DAY)
         if is_business_day(day, closures=closures):
+            closed_since = next_midnight
             available = _elapsed(cursor, next_midnight)
             if remaining <= available:
                 return _shift(cursor, remaining)

@@ -373,3 +373,10 @@ def test_a_closing_day_added_by_the_office_moves_the_due_times_still_owed(
     period = ClosingPeriod.objects.get(name="臨時休業")
     assert client.post(f"/admin/calendar/delete/{period.pk}/").status_code == 302
     assert Case.objects.get(pk=waiting.pk).response_due_at == before
+
+
+def test_years_of_business_time_are_added_across_many_year_ends():
+    """Hypothesis found it: nine years of business time run past several 年末年始 closings."""
+    start = datetime(2020, 1, 1, tzinfo=TOKYO)
+    end = datetime(2029, 1, 1, tzinfo=TOKYO)
+    assert add_business_time(start, business_time_between(start, end)) <= end
