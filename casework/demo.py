@@ -613,7 +613,16 @@ def _path(target: str, rng: random.Random) -> list[str]:
     if target == S.RESOLVED:
         return _resolved(rng)
     if target == S.UNDER_REVIEW:
-        partial = rng.choice([[], ["opinion:specialist"], ["opinion:second"], ["draft:specialist"]])
+        # From no opinion yet to both in (the chair's 判定待ち), so every role finds work.
+        partial = rng.choice(
+            [
+                [],
+                ["opinion:specialist"],
+                ["opinion:second"],
+                ["draft:specialist"],
+                ["opinion:specialist", "opinion:second"],
+            ]
+        )
         return _review(rng) + partial
     if target == S.LIABLE:
         return _decided(rng, liable=True)
