@@ -100,6 +100,10 @@ class TransitionForm(_Confirmable, forms.Form):
         self.transition = transition
         if transition is None or transition.name != "refer":
             del self.fields["kind"]
+        if transition is not None and transition.name == "request_info":
+            # The member's page leads with this note: it is the request itself.
+            self.fields["note"].label = "会員へのご依頼（マイページに表示されます）"
+            self.fields["note"].required = True
 
     def transition_kwargs(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "note" and v not in (None, "")}

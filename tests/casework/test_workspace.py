@@ -434,3 +434,17 @@ def test_the_dashboard_shows_open_cases_overdue_ones_and_the_monthly_chart(clien
     _, listing = _page(client, support, "/admin/cases/", overdue="true")
     assert re.search(re.escape(late.reference), listing)
     assert "期限超過" in listing
+
+
+def test_a_request_for_documents_needs_the_request_the_member_will_read(client, report, support):
+    case = case_transition(case=report(), name="start_triage", by=support)
+    _, html = _page(client, support, _case_url(case))
+    assert "会員へのご依頼（マイページに表示されます）" in html
+    response = client.post(_case_url(case, "transition/request_info/"), follow=True)
+    assert response.status_code == 200
+    assert _state(case) == "triage"
+    client.post(
+        _case_url(case, "transition/request_info/"),
+        {"request_info-note": "術前の写真をお送りください。"},
+    )
+    assert _state(case) == "awaiting_info"
