@@ -250,10 +250,6 @@ def decision_view(request, pk):
         raise PermissionDenied
     if "confirm" not in request.POST:
         new_state = CaseState(transition.target).label
-        lines = form.summary()
-        if transition.custom.get("commits_money") and case.has_assessment():
-            # Money is committed here: the amount is what the person confirms.
-            lines = [("支払総額", rules.format_yen(case.assessment.total)), *lines]
         return _confirm_page(
             request,
             case,
