@@ -15,16 +15,15 @@ from django.utils.functional import cached_property
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import roles
 from .accounts.names import display_name
 from .choices import CaseState, ProcedureField
 from .exports import SafeSpreadsheetExportMixin
-from .models import Case, ClosingPeriod, PatientDataAccess
+from .models import Case, PatientDataAccess
 from .selectors import QUEUES, calendar_closures, queue_work_count
-from .service_level_records import response_due_times_recompute
 from .views import staff
 
 _RISKS = {
@@ -287,36 +286,3 @@ class PatientDataAccessViewSet(ServiceOnlyViewSet):
 
 
 access_log_viewset = PatientDataAccessViewSet("casework_access_log", url_prefix="access-log")
-
-
-class _RecomputeDueTimes:
-    """After the calendar changes, the responses still owed fall due on the new calendar."""
-
-    def save_instance(self):
-        instance = super().save_instance()
-        response_due_times_recompute()
-        return instance
-
-    def delete_action(self):
-        super().delete_action()
-        response_due_times_recompute()
-
-
-class ClosingPeriodViewSet(ModelViewSet):
-    """The association's closing days (年末年始 …), kept by the office's administrators."""
-
-    model = ClosingPeriod
-    icon = "date"
-    menu_label = "協会の休業日"
-    menu_order = 910
-    add_to_settings_menu = True
-    form_fields = ["name", "starts_on", "ends_on", "yearly"]
-    list_display = ["name", "starts_on", "ends_on", "yearly"]
-    search_fields = None
-    add_view_class = type("ClosingPeriodCreateView", (_RecomputeDueTimes, CreateView), {})
-    edit_view_class = type("ClosingPeriodEditView", (_RecomputeDueTimes, EditView), {})
-    delete_view_class = type("ClosingPeriodDeleteView", (_RecomputeDueTimes, DeleteView), {})
-    copy_view_enabled = False
-
-
-closing_period_viewset = ClosingPeriodViewSet("casework_calendar", url_prefix="calendar")

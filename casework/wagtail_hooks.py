@@ -4,8 +4,9 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.shortcuts import redirect
 from wagtail import hooks
 
+from .calendar_viewsets import closing_period_viewset
 from .dashboard import dashboard_panels, without_page_panels
-from .viewsets import access_log_viewset, case_viewset, closing_period_viewset
+from .viewsets import access_log_viewset, case_viewset
 
 
 @hooks.register("register_admin_viewset")
