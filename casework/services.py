@@ -127,7 +127,8 @@ def case_transition(*, case: Case, name: str, by, note: str = "", **kwargs) -> C
     with transaction.atomic():
         if _commits_money(case, name):
             _policy_lock(case)
-        # Checked under the lock: the aggregate condition must see every other reservation.
+        _case_lock(case)
+        # Checked under the locks: the aggregate condition must see every other reservation.
         method = transition_allowed(instance=case, name=name, by=by)
         from_state = case.state
         method(by=by, **kwargs)
@@ -158,6 +159,20 @@ def _policy_lock(case: Case) -> Policy | None:
     if case.policy_id is None:
         return None
     return Policy.objects.select_for_update().get(pk=case.policy_id)
+
+
+def _case_lock(case: Case) -> None:
+    """Hold the case's row until commit (after its policy's, as assessment_compute does) and
+    bring `case` up to date from it. A transition saves the whole object, so a copy read before
+    another writer's queryset update (a staff message answering the response, a recorded
+    consent, due times moved by the calendar) would write their fields back as they were.
+
+    Raises ConcurrentTransition when someone moved the case since `case` was read, as the
+    save's own state check would (ConcurrentTransitionMixin), before anything is written."""
+    state = case.state
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    if case.state != state:
+        raise ConcurrentTransition("the case changed state since it was read")
 
 
 def _require_party(case: Case, user) -> bool:

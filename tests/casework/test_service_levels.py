@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from casework.service_levels import (
     is_overdue,
     response_due,
 )
-from casework.services import case_transition
+from casework.services import case_transition, message_post, patient_consent_record
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 HOUR = timedelta(hours=1)
@@ -380,3 +381,33 @@ def test_years_of_business_time_are_added_across_many_year_ends():
     start = datetime(2020, 1, 1, tzinfo=TOKYO)
     end = datetime(2029, 1, 1, tzinfo=TOKYO)
     assert add_business_time(start, business_time_between(start, end)) <= end
+
+
+# --- a transition from an older copy of the case ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_staff_message_on_time_stays_on_time_when_an_older_copy_is_moved_later(report, support):
+    """A message answers the response with a queryset update; a transition taken afterwards from
+    a copy read before it saves the whole case and must not write the message's answer over."""
+    with time_machine.travel(FRIDAY_3PM, tick=False):
+        case = report()
+    older = Case.objects.get(pk=case.pk)
+    with time_machine.travel(FRIDAY_3PM + HOUR, tick=False):
+        message = message_post(case=case, author=support, body="ご報告を拝見しました。")
+    with time_machine.travel(FRIDAY_3PM + timedelta(days=5), tick=False):
+        case_transition(case=older, name="start_triage", by=support)
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == "triage"
+    assert stored.response_due_at is None
+    assert stored.response_given_at == message.created_at  # answered on time, not 5 days later
+
+
+@pytest.mark.django_db
+def test_a_recorded_consent_survives_a_transition_from_an_older_copy(report, support):
+    case = case_transition(case=report(), name="start_triage", by=support)
+    older = Case.objects.get(pk=case.pk)
+    patient_consent_record(case=case, by=support)
+    case_transition(case=older, name="refer_to_review", by=support)
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == "under_review" and stored.patient_consent_at is not None
