@@ -222,9 +222,10 @@ class Build:
         from django.db import transaction
 
         from casework.models import Assessment, Case, CaseTransition, Opinion
+        from casework.models.procedures import opinions_suffice
 
         targets = {t.name: t.target for t in Case().get_all_state_transitions()}
-        cases, events, opinions, assessed = [], [], [], []
+        cases, events, opinions, assessed, complete = [], [], [], [], []
         for index in range(self.built, self.built + count):
             case, case_events = self._case(index, targets)
             cases.append(case)
@@ -240,13 +241,19 @@ class Build:
                             at=at, by=by,
                         )
                     )  # fmt: skip
-                opinions += self._opinions(case, case_events)
+                case_opinions = self._opinions(case, case_events)
+                opinions += case_opinions
+                submitted = [o.specialty for o in case_opinions if o.submitted_at]
+                if opinions_suffice(case.procedure.field, submitted):
+                    complete.append(case.pk)
                 if any(name == "assess" for name, *_ in case_events) or (
                     case.state == "assessment" and self.rng.random() < 0.5
                 ):
                     assessed.append(self._assessment(case))
             CaseTransition.objects.bulk_create(records, batch_size=2000)
             Opinion.objects.bulk_create(opinions, batch_size=2000)
+            # What Opinion.save stores, which bulk_create skips.
+            Case.objects.filter(pk__in=complete).update(opinions_complete=True)
             Assessment.objects.bulk_create(assessed, batch_size=2000)
 
     def _case(self, index: int, targets: dict):

@@ -13,6 +13,16 @@ REQUIRED_SPECIALTY = {
 }
 
 
+def opinions_suffice(field: str, specialties) -> bool:
+    """Whether submitted opinions of these `specialties` let the chair decide a case of procedure
+    `field`: two at least, one of them by a doctor of the field's required specialty (any doctor
+    where none is required)."""
+    specialties = list(specialties)
+    required = REQUIRED_SPECIALTY[field]
+    specialist = any(s == required if required else s != Specialty.LAW for s in specialties)
+    return len(specialties) >= 2 and specialist
+
+
 class Procedure(models.Model):
     """A procedure of the taxonomy seeded from the association's site (plus その他)."""
 

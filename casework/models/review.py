@@ -1,7 +1,7 @@
 """The review committee's opinions and the assessment committee's payout."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from cms_pages.choices import Specialty
@@ -35,9 +35,18 @@ class Opinion(models.Model):
     def __str__(self) -> str:
         return f"{self.case.reference} の意見書（{self.get_specialty_display()}）"
 
-    @property
-    def reviewer_is_doctor(self) -> bool:
-        return self.specialty != Specialty.LAW
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            # The case first: two reviewers submitting at once then each see the other's opinion
+            # when the case's opinions_complete is worked out. NO KEY UPDATE does not wait on the
+            # key-share lock the opinion's own insert takes on the case.
+            case = Case.objects.select_for_update(no_key=True).get(pk=self.case_id)
+            super().save(*args, **kwargs)
+            complete = case.has_enough_opinions()
+            if complete != case.opinions_complete:
+                Case.objects.filter(pk=case.pk).update(opinions_complete=complete)
+            if Opinion.case.is_cached(self):
+                self.case.opinions_complete = complete
 
 
 class Assessment(models.Model):
@@ -67,3 +76,7 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} の査定（{self.total:,}円）"
+
+    @property
+    def reviewer_is_doctor(self) -> bool:
+        return self.specialty != Specialty.LAW
