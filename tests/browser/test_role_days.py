@@ -146,6 +146,19 @@ def next_step(page):
     return page.locator("section[aria-labelledby=next-step-heading]")
 
 
+def write_opinion(page, link: str, shot: str):
+    """A reviewer's case page leads with a link to their opinion form, on the first screen; the
+    form itself lies below the facts it judges, and the link brings it into view."""
+    write = next_step(page).get_by_role("link", name=link)
+    first_screen(page, write, shot)
+    facts = page.locator("#case-facts-section")
+    form = page.locator("#opinion form.casework-opinion-form")
+    assert facts.bounding_box()["y"] < form.bounding_box()["y"], "the form comes before the facts"
+    write.click()
+    expect(form.get_by_role("button", name="提出する")).to_be_in_viewport()
+    return form
+
+
 def flash(page):
     return page.locator(".messages")
 
@@ -208,13 +221,11 @@ def test_two_reviewers_write_their_opinions(open_page_as, report, staff):  # noq
     # The plastic surgeon drafts first, leaving the conclusion open.
     page = open_page_as(staff["surgeon"])
     open_case(queue_row(page, "意見書の提出待ち", case, "surgeon-home"))
-    form = next_step(page).locator("form.casework-opinion-form")
+    form = write_opinion(page, "意見書を書く", "surgeon-case")
+    no_english(page)
     expect(form.get_by_role("radio", checked=True)).to_have_count(0)
     form.get_by_label("所見").fill("二重の幅に左右差がある。")
-    draft = form.get_by_role("button", name="下書き保存")
-    first_screen(page, draft, "surgeon-case")
-    no_english(page)
-    draft.click()
+    form.get_by_role("button", name="下書き保存").click()
     expect(flash(page)).to_contain_text("意見書を下書き保存しました。")
 
     # Back later, the draft waits in the queue; finished and submitted after confirmation.
@@ -222,13 +233,11 @@ def test_two_reviewers_write_their_opinions(open_page_as, report, staff):  # noq
     expect(row).to_contain_text("下書きあり")
     open_case(row)
     expect(next_step(page)).to_contain_text("意見書の下書きがあります。")
-    form = next_step(page).locator("form.casework-opinion-form")
+    form = write_opinion(page, "下書きの続きを書く", "surgeon-case-draft")
     expect(form.get_by_label("所見")).to_have_value("二重の幅に左右差がある。")
     form.get_by_label("所見").fill("二重の幅に左右差があり、術前の説明も記録に残っていない。")
     form.get_by_label("過失あり（有責）").check()
-    submit = form.get_by_role("button", name="提出する")
-    first_screen(page, submit, "surgeon-case-draft")
-    submit.click()
+    form.get_by_role("button", name="提出する").click()
     expect(page.locator(".casework-confirm")).to_contain_text("過失あり（有責）")
     confirm(page, "surgeon-confirm")
     expect(flash(page)).to_contain_text("意見書を提出しました。")
@@ -237,12 +246,10 @@ def test_two_reviewers_write_their_opinions(open_page_as, report, staff):  # noq
     # The lawyer submits straight away.
     page = open_page_as(staff["lawyer"])
     open_case(queue_row(page, "意見書の提出待ち", case, "lawyer-home"))
-    form = next_step(page).locator("form.casework-opinion-form")
+    form = write_opinion(page, "意見書を書く", "lawyer-case")
     form.get_by_label("過失あり（有責）").check()
     form.get_by_label("所見").fill("説明義務違反が認められる可能性が高い。")
-    submit = form.get_by_role("button", name="提出する")
-    first_screen(page, submit, "lawyer-case")
-    submit.click()
+    form.get_by_role("button", name="提出する").click()
     confirm(page, "lawyer-confirm")
     expect(flash(page)).to_contain_text("意見書を提出しました。")
 

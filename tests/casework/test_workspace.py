@@ -31,6 +31,12 @@ def _panel(html: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
+def _opinion(html: str) -> str:
+    """A reviewer's opinion form, below the facts it judges (the panel links down to it)."""
+    start = html.index('id="opinion-heading"')
+    return html[start : html.index("</section>", start)]
+
+
 def _refused(response) -> bool:
     """Wagtail's admin answers a refused action by sending the user back to the dashboard."""
     return response.status_code in (403, 404) or (
@@ -194,8 +200,10 @@ def test_a_reviewer_is_asked_for_their_opinion_with_no_verdict_chosen(
     _, html = _page(client, surgeon, _case_url(case))
     panel = _panel(html)
     assert "この案件の意見書を書いて提出してください。" in panel
-    assert "下書き保存" in panel and "提出する" in panel
-    assert 'name="conclusion"' in panel and "checked" not in panel
+    assert 'href="#opinion"' in panel
+    form = _opinion(html)
+    assert "下書き保存" in form and "提出する" in form
+    assert 'name="conclusion"' in form and "checked" not in form
     assert "現在、あなたが行える操作はありません。" not in html
     assert "佐藤 花子" not in html  # reviewers never see who the patient is
     assert not PatientDataAccess.objects.filter(case=case, by=surgeon).exists()
@@ -215,7 +223,7 @@ def test_an_opinion_is_drafted_then_submitted_after_confirmation_and_then_locked
     assert (draft.conclusion, draft.text, draft.submitted_at) == ("", "途中まで", None)
     _, html = _page(client, surgeon, _case_url(case))
     assert "意見書の下書きがあります。仕上げて提出してください。" in _panel(html)
-    assert "途中まで" in _panel(html)
+    assert "途中まで" in _opinion(html)
 
     # 提出する without a conclusion: the form comes back with everything typed.
     response = client.post(url, {"submit": "1", "text": "所見の全文"})
