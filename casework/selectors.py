@@ -245,11 +245,12 @@ QUEUES = {
             lambda user, now, closures: (
                 Q(state=CaseState.UNDER_REVIEW)
                 & ~Q(facility__in=conflicted_facilities(user=user))
-                # One list of the reviewer's submitted cases, not a lookup per case under review.
-                & ~Q(
-                    pk__in=Opinion.objects.filter(
-                        reviewer_id=user.pk, submitted_at__isnull=False
-                    ).values("case_id")
+                # Per case under review (one probe of the opinion's unique index each): a list of
+                # every case the reviewer ever submitted on would grow with the years.
+                & ~Exists(
+                    Opinion.objects.filter(
+                        case=OuterRef("pk"), reviewer_id=user.pk, submitted_at__isnull=False
+                    )
                 )
             ),
             due="opinions",

@@ -53,6 +53,11 @@ class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return cases_for_staff(user=self.request.user)
 
+    def get_list_buttons(self, instance):
+        # The reference already links to the case; Wagtail's per-row menu would only repeat that
+        # link, at the cost of a dropdown rendered for each of the page's rows.
+        return []
+
 
 class CaseWorkspaceView(InspectView):
     """One case, led by what this person can and should do now (casework.next_step), then what
