@@ -5,24 +5,67 @@ Kept apart from casework/viewsets.py, the case workspace's listing: the calendar
 with it but the settings menu.
 """
 
+import unicodedata
+
+from django.db import transaction
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import ClosingPeriod
 from .service_level_records import response_due_times_recompute
 
+#: Dates as a Japanese office writes them, besides the date picker's 2026-08-11.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"]
+
+
+class ClosingPeriodForm(WagtailAdminModelForm):
+    """The closing's form. Dates typed through a Japanese input method may come in full-width
+    digits (２０２６/８/１１): they are read as the same date rather than refused."""
+
+    DATE_FIELDS = ("starts_on", "ends_on")
+
+    class Meta:
+        model = ClosingPeriod
+        fields = ["name", "yearly", "starts_on", "ends_on"]
+        help_texts = {
+            "starts_on": "例：2026/8/11。毎年繰り返す休業日は月日だけが使われます。",
+        }
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            for name in self.DATE_FIELDS:
+                if isinstance(data.get(name), str):
+                    data[name] = unicodedata.normalize("NFKC", data[name]).strip()
+        super().__init__(data, *args, **kwargs)
+        for name in self.DATE_FIELDS:
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+
 
 class _RecomputeDueTimes:
-    """After the calendar changes, the responses still owed fall due on the new calendar."""
+    """After the calendar changes, the responses still owed fall due on the new calendar; the
+    message says how many moved, so the administrator sees the change took effect."""
+
+    moved = 0
 
     def save_instance(self):
         instance = super().save_instance()
-        response_due_times_recompute()
+        self.moved = response_due_times_recompute()
         return instance
 
     def delete_action(self):
-        super().delete_action()
-        response_due_times_recompute()
+        # The creation and edit views save in a transaction of their own; deletion does not.
+        with transaction.atomic():
+            super().delete_action()
+            self.moved = response_due_times_recompute()
+
+    def get_success_message(self, *args):
+        message = super().get_success_message(*args)
+        return (
+            f"{message} 対応期限が{self.moved}件の案件で変わりました。" if self.moved else message
+        )
 
 
 class ClosingPeriodViewSet(ModelViewSet):
@@ -33,13 +76,25 @@ class ClosingPeriodViewSet(ModelViewSet):
     menu_label = "協会の休業日"
     menu_order = 910
     add_to_settings_menu = True
-    form_fields = ["name", "starts_on", "ends_on", "yearly"]
-    list_display = ["name", "starts_on", "ends_on", "yearly"]
+    list_display = [
+        "name",
+        Column("span", label="期間", accessor="span", sort_key="starts_on"),
+        Column(
+            "yearly",
+            label="繰り返し",
+            accessor=lambda period: "毎年" if period.yearly else "この期間のみ",
+            sort_key="yearly",
+        ),
+    ]
+    list_per_page = 50
     search_fields = None
     add_view_class = type("ClosingPeriodCreateView", (_RecomputeDueTimes, CreateView), {})
     edit_view_class = type("ClosingPeriodEditView", (_RecomputeDueTimes, EditView), {})
     delete_view_class = type("ClosingPeriodDeleteView", (_RecomputeDueTimes, DeleteView), {})
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return ClosingPeriodForm
 
 
 closing_period_viewset = ClosingPeriodViewSet("casework_calendar", url_prefix="calendar")

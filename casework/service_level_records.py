@@ -55,13 +55,18 @@ def case_response_by_message(*, case: Case, at: datetime | None = None) -> None:
 @transaction.atomic
 def response_due_times_recompute() -> int:
     """Move the due time of every response still owed to the association's current calendar
-    (after staff change its closing days); returns how many cases moved."""
-    closures = calendar_closures()
+    (after staff change its closing days); returns how many cases moved.
+
+    Only the open cases still owed a response are read (the response_due_at index), and saved in
+    batches. Their rows are locked before the calendar is read: a second administrator's
+    change, committed while this one waited for the locks, is then in the calendar used."""
     owed = list(
         Case.objects.select_for_update()
         .filter(response_due_at__isnull=False)
-        .only("pk", "response_owed_since", "response_due_at", "risk_self_harm")
+        # state too: the state machine's mixin reads it as each row is loaded.
+        .only("pk", "state", "response_owed_since", "response_due_at", "risk_self_harm")
     )
+    closures = calendar_closures()
     moved = []
     for case in owed:
         due = response_due(case.response_owed_since, urgent=case.risk_self_harm, closures=closures)

@@ -15,9 +15,11 @@ All datetimes must be timezone-aware; results are returned in Asia/Tokyo. Pure f
 closing days are passed in (the selectors load them from the database once per call).
 """
 
+from bisect import bisect_right
+from calendar import isleap
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import jpholiday
@@ -44,20 +46,73 @@ class Closures:
     dates: tuple[tuple[date, date], ...] = ()
 
     def __contains__(self, day: date) -> bool:
-        month_day = (day.month, day.day)
+        if (day.month, day.day) in self._yearly_days:
+            return True
+        starts, ends = self._date_ranges
+        i = bisect_right(starts, day) - 1
+        return i >= 0 and day <= ends[i]
+
+    # Due times ask about every day they walk over, and an office may keep hundreds of closings:
+    # each question is a set lookup and a binary search, not a pass over every closing.
+
+    @cached_property
+    def _yearly_days(self) -> frozenset[MonthDay]:
+        spans = []
         for first, last in self.yearly:
-            within = (
-                first <= month_day <= last
-                if first <= last
-                else month_day >= first or month_day <= last
-            )
-            if within:
-                return True
-        return any(first <= day <= last for first, last in self.dates)
+            spans += [(first, last)] if first <= last else [(first, (12, 31)), ((1, 1), last)]
+        days = set()
+        for first, last in spans:
+            day, end = date(2000, *first), date(2000, *last)  # a leap year: 29 February too
+            while day <= end:
+                days.add((day.month, day.day))
+                day += _ONE_DAY
+        return frozenset(days)
+
+    @cached_property
+    def _date_ranges(self) -> tuple[list[date], list[date]]:
+        """The one-off ranges merged where they overlap or touch, as sorted starts and ends."""
+        starts: list[date] = []
+        ends: list[date] = []
+        for first, last in sorted(self.dates):
+            if ends and first <= ends[-1] + _ONE_DAY:
+                ends[-1] = max(ends[-1], last)
+            else:
+                starts.append(first)
+                ends.append(last)
+        return starts, ends
 
 
 #: The association's closing days when nobody changed them: 年末年始, 29 December to 3 January.
 YEAR_END = Closures(yearly=(((12, 29), (1, 3)),))
+
+
+#: The longest the office may stay closed in one run, weekends and holidays included: a longer
+#: run is a typing mistake (a year too many), and a response owed in it would wait that long.
+LONGEST_CLOSING = timedelta(days=366)
+
+
+def closing_too_long(closures: Closures, *, today: date) -> date | None:
+    """The first day of a run of non-business days longer than LONGEST_CLOSING, or None.
+
+    A run that long is made of the association's closings (weekends and holidays never last a
+    fortnight), so it is looked for from each one-off closing's first day and from each yearly
+    closing's first day in the years around `today`."""
+    starts = [first for first, _ in closures.dates]
+    for year in range(today.year - 1, today.year + 5):
+        for (month, day), _ in closures.yearly:
+            if (month, day) != (2, 29) or isleap(year):
+                starts.append(date(year, month, day))
+    walked_to = date.min
+    for start in sorted(set(starts)):
+        if start <= walked_to:
+            continue  # inside a run already measured from an earlier start
+        day = start
+        while not is_business_day(day, closures=closures):
+            if day - start >= LONGEST_CLOSING:
+                return start
+            day += _ONE_DAY
+        walked_to = day
+    return None
 
 
 def is_business_day(day: date, *, closures: Closures = YEAR_END) -> bool:

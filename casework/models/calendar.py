@@ -4,8 +4,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
-from ..service_levels import Closures
+from ..service_levels import LONGEST_CLOSING, Closures, closing_too_long
+
+#: The dates a closing may fall on: a year typed wrong (0206, 9999) is refused, not stored.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class ClosingPeriod(models.Model):
@@ -30,18 +34,42 @@ class ClosingPeriod(models.Model):
         ordering = ["starts_on"]
 
     def __str__(self) -> str:
+        return f"{self.name}（{self.span}）"
+
+    @property
+    def span(self) -> str:
+        """「毎年 12月29日〜1月3日」, 「2026年8月11日〜8月14日」: the year only where it counts."""
         if self.yearly:
-            span = f"毎年 {self.starts_on:%-m月%-d日}〜{self.ends_on:%-m月%-d日}"
-        else:
-            span = f"{self.starts_on:%Y年%-m月%-d日}〜{self.ends_on:%Y年%-m月%-d日}"
-        return f"{self.name}（{span}）"
+            return f"毎年 {self.starts_on:%-m月%-d日}〜{self.ends_on:%-m月%-d日}"
+        if self.starts_on.year == self.ends_on.year:
+            return f"{self.starts_on:%Y年%-m月%-d日}〜{self.ends_on:%-m月%-d日}"
+        return f"{self.starts_on:%Y年%-m月%-d日}〜{self.ends_on:%Y年%-m月%-d日}"
 
     def clean(self):
-        if self.starts_on and self.ends_on:
-            if self.ends_on < self.starts_on:
-                raise ValidationError({"ends_on": "終了日は開始日以降にしてください。"})
-            if self.yearly and (self.ends_on - self.starts_on).days >= 365:
-                raise ValidationError({"ends_on": "毎年の休業期間は1年未満にしてください。"})
+        out_of_range = {
+            name: f"{FIRST_DAY:%Y年}から{LAST_DAY:%Y年}までの日付を入力してください。"
+            for name in ("starts_on", "ends_on")
+            if getattr(self, name) and not FIRST_DAY <= getattr(self, name) <= LAST_DAY
+        }
+        if out_of_range:
+            raise ValidationError(out_of_range)
+        if not (self.starts_on and self.ends_on):
+            return
+        if self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "終了日は開始日以降にしてください。"})
+        if self.ends_on - self.starts_on >= LONGEST_CLOSING:
+            raise ValidationError(
+                {"ends_on": f"1つの休業期間は{LONGEST_CLOSING.days}日以内にしてください。"}
+            )
+        others = ClosingPeriod.objects.exclude(pk=self.pk) if self.pk else ClosingPeriod.objects
+        first = closing_too_long(
+            ClosingPeriod.closures([*others.all(), self]), today=timezone.localdate()
+        )
+        if first:
+            raise ValidationError(
+                f"ほかの休業日や土日・祝日と続き、{first:%Y年%-m月%-d日}から1年を超えて"
+                "営業日がなくなります。期間を見直してください。"
+            )
 
     @staticmethod
     def closures(periods) -> Closures:

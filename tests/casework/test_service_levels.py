@@ -18,6 +18,7 @@ from casework.service_levels import (
     Closures,
     add_business_time,
     business_time_between,
+    closing_too_long,
     is_business_day,
     is_overdue,
     response_due,
@@ -313,6 +314,41 @@ def test_a_response_never_falls_due_on_a_closing_day_nor_sooner_than_without_it(
     # The due time is within a business day, or the midnight that ends one.
     last_day = (due - timedelta(microseconds=1)).astimezone(TOKYO).date()
     assert is_business_day(last_day, closures=closed)
+
+
+def _naively_closed(day, yearly, dates):
+    """The closing days' definition, read literally (Closures answers it with lookups)."""
+    month_day = (day.month, day.day)
+    for first, last in yearly:
+        if (first <= month_day <= last) if first <= last else not (last < month_day < first):
+            return True
+    return any(first <= day <= last for first, last in dates)
+
+
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
+month_days = days.map(lambda day: (day.month, day.day))
+spans = st.tuples(days, st.integers(0, 400)).map(lambda s: (s[0], s[0] + timedelta(days=s[1])))
+
+
+@given(
+    day=days,
+    yearly=st.lists(st.tuples(month_days, month_days), max_size=4),
+    dates=st.lists(spans, max_size=6),
+)
+def test_a_day_is_closed_exactly_when_a_closing_covers_it(day, yearly, dates):
+    closures = Closures(yearly=tuple(yearly), dates=tuple(dates))
+    assert (day in closures) == _naively_closed(day, yearly, dates)
+
+
+def test_a_closing_of_more_than_a_year_is_found_and_a_year_end_is_not():
+    today = date(2026, 12, 1)
+    assert closing_too_long(YEAR_END, today=today) is None
+    whole_year = Closures(yearly=(((1, 1), (6, 30)), ((7, 1), (12, 31))))
+    assert closing_too_long(whole_year, today=today) is not None
+    chained = Closures(dates=((date(2030, 1, 7), date(2030, 12, 20)),))
+    assert closing_too_long(chained, today=today) is None
+    chained = Closures(dates=(*chained.dates, (date(2030, 12, 23), date(2031, 1, 31))))
+    assert closing_too_long(chained, today=today) == date(2030, 1, 7)
 
 
 # --- stored on the case, moved by the calendar ------------------------------------------------
