@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.text import Truncator
 from django_tasks import task
 
 from search.backends import get_search_backend
@@ -97,7 +98,11 @@ def _retry_or_record(
         retry.enqueue(attempt=attempt + 1, **kwargs)
         return False
     logger.error("Task %s failed %s times, recorded: %r", name, attempt, error)
+    # Cut to what the columns hold, marked with …: a subject built from what an applicant typed
+    # may run past 255 characters, which PostgreSQL would refuse, losing the record itself.
     NotificationFailure.objects.create(
-        attempts=attempt, error=f"{type(error).__name__}: {error}"[:1000], **failure
+        **{**failure, "about": Truncator(failure["about"]).chars(255)},
+        attempts=attempt,
+        error=Truncator(f"{type(error).__name__}: {error}").chars(1000),
     )
     return True

@@ -295,6 +295,85 @@ def test_a_failing_email_is_retried_then_recorded_for_the_office_administrators(
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
 
 
+def test_a_failure_with_a_long_subject_and_error_is_recorded_cut_to_its_columns(monkeypatch):
+    def refuse(**kwargs):
+        raise SMTPServerDisconnected("拒否" * 600)
+
+    monkeypatch.setattr(tasks, "send_mail", refuse)
+    tasks.email_send.enqueue(to=["a@example.jp"], subject="件" * 300, body="本文")
+    failure = NotificationFailure.objects.get()
+    assert len(failure.about) == 255 and failure.about.endswith("…")
+    assert len(failure.error) == 1000 and failure.error.endswith("…")
+
+
+def _failures(count: int, **fields) -> list[NotificationFailure]:
+    values = {
+        "kind": NotificationFailureKind.EMAIL,
+        "about": "【受付番号 2026-0001】ご報告を受け付けました",
+        "recipients": "office@amrm.example.jp",
+        "attempts": tasks.MAX_ATTEMPTS,
+        "error": "SMTPServerDisconnected: Connection unexpectedly closed",
+    }
+    return NotificationFailure.objects.bulk_create(
+        NotificationFailure(**{**values, **fields}) for _ in range(count)
+    )
+
+
+def failure_urls(failure) -> list[str]:
+    from django.urls import reverse
+
+    from casework.notification_viewsets import notification_failure_viewset as viewset
+
+    return [
+        reverse(viewset.get_url_name(p.name), args=[failure.pk] if "pk" in str(p.pattern) else [])
+        for p in viewset.get_urlpatterns()
+    ] + ["/admin/notification-failures/?export=csv", "/admin/notification-failures/?export=xlsx"]
+
+
+@pytest.mark.parametrize("role", [roles.SUPPORT, roles.REVIEWERS, roles.MEMBERS, None])
+def test_only_the_office_administrators_see_the_failures_or_export_them(client, make_user, role):
+    [failure] = _failures(1)
+    if role:
+        client.force_login(make_user("someone", role))
+    for url in failure_urls(failure):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (302, 403, 405), (url, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith(("/admin/", "/admin/login/")), url
+    assert NotificationFailure.objects.count() == 1
+
+
+def test_many_long_failures_list_in_pages_short_and_in_full_on_their_own_page(client, make_user):
+    recipients = ", ".join(f"office{n}@amrm.example.jp" for n in range(8))
+    _failures(
+        250,
+        about='=HYPERLINK("http://evil.example")' + "長" * 200,
+        recipients=recipients,
+        error="SMTPRecipientsRefused: " + "x" * 977,
+    )
+    client.force_login(make_user("office", roles.ADMINS))
+    first = client.get("/admin/notification-failures/")
+    assert first.status_code == 200
+    assert first.context["paginator"].num_pages == 3
+    html = first.content.decode()
+    assert "office0@amrm.example.jp ほか7件" in html and "office7@" not in html
+    assert "長" * 60 not in html  # the subject is cut short in the list
+    assert client.get("/admin/notification-failures/", {"p": 3}).status_code == 200
+
+    failure = NotificationFailure.objects.first()
+    detail = client.get(f"/admin/notification-failures/{failure.pk}/").content.decode()
+    assert "office7@amrm.example.jp" in detail and "x" * 977 in detail
+    local = timezone.localtime(failure.at)
+    assert f"{local:%Y年%-m月%-d日 %H:%M}" in detail  # Tokyo time, not UTC
+
+    csv = b"".join(
+        client.get("/admin/notification-failures/", {"export": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv
+    assert "種類" in csv and "メール送信" in csv
+
+
 def test_a_failing_index_update_is_retried_then_recorded(report, monkeypatch, sent):
     from search.backends import database
     from search.backends.base import SearchUnavailable
