@@ -30,6 +30,7 @@ from ..selectors import (
     case_service_level,
     case_transitions_for,
     cases_for_staff,
+    cases_matching,
     messages_visible_to,
     opinions_visible_to,
 )
@@ -52,6 +53,9 @@ def _staff_case(request, pk) -> Case:
 class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
     def get_base_queryset(self):
         return cases_for_staff(user=self.request.user)
+
+    def search_queryset(self, queryset):
+        return cases_matching(queryset, self.search_query) if self.is_searching else queryset
 
     def get_list_buttons(self, instance):
         # The reference already links to the case; Wagtail's per-row menu would only repeat that
