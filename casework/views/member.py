@@ -67,6 +67,9 @@ MEMBER_STATUS = {
     S.RESOLVED: "円満解決",
     S.WITHDRAWN: "取り下げ",
 }
+# The sentence under the state on the member's case page; none where the state's own words
+# already say it all (「保険金をお支払いしました」 twice in one box read as a slip).
+MEMBER_NEXT_STEP = {**NEXT_STEP, S.PAID: "", S.CLOSED: "", S.RESOLVED: "", S.WITHDRAWN: ""}
 # Events that leave the state as it was, in the member's words.
 MEMBER_EVENTS = {"report": "ご相談を受け付けました"}
 # Where the payment stands while the payout is shown and not yet paid.
@@ -227,7 +230,7 @@ def case_detail(request, reference):
         {
             "case": case,
             "status": MEMBER_STATUS[case.state],
-            "next_step": NEXT_STEP[case.state],
+            "next_step": MEMBER_NEXT_STEP[case.state],
             "request_for_documents": member_request(case=case),
             "answer": actions.get("provide_info"),
             "answer_form": MemberAnswerForm(),

@@ -388,9 +388,11 @@ def test_the_member_sees_the_decision_and_the_payout(open_page, site_content, re
     payout = page.locator("section[aria-labelledby=payout-heading]")
     headline = payout.locator(".portal-payout__headline")
     expect(headline).to_have_text("支払総額 1,600,000円")
-    # Both sections begin on the first screen (the total itself sits at its lower edge).
+    # The outcome leads: the decision and, beside it, the total, both on the first screen.
     first_screen(page, decision.get_by_role("heading"), "member-case")
-    first_screen(page, payout.get_by_role("heading", name="お支払い額（保険金）"))
+    first_screen(page, headline)
+    status = page.locator("section[aria-labelledby=status-heading]")
+    expect(status.get_by_text("保険金をお支払いしました")).to_have_count(1)  # said once
     lines = payout.locator("table tbody tr")
     expect(lines.locator("th")).to_have_text(
         ["損害賠償金", "免責金額", "損害賠償金の支払額", "争訟費用", "争訟費用の支払額", "支払総額"]

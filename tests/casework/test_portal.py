@@ -555,6 +555,8 @@ def test_the_member_sees_the_decision_and_the_payout_with_its_lines(client, memb
     assert f"<dt>支払日</dt><dd>{paid_on.year}年{paid_on.month}月{paid_on.day}日</dd>" in payout
     assert "協会の担当：日向 さやか" in html  # family name first
     assert "保険金をお支払いしました" in _section(html, ">経過<", ">協会とのメッセージ<")
+    # The status box says it once (its badge), not again in a sentence under it.
+    assert _section(html, "現在の状況", "審査会の判定").count("保険金をお支払いしました") == 1
 
 
 def test_nothing_internal_reaches_the_member(client, member, paid_case):
