@@ -170,7 +170,7 @@ def _case_lock(case: Case) -> None:
     Raises ConcurrentTransition when someone moved the case since `case` was read, as the
     save's own state check would (ConcurrentTransitionMixin), before anything is written."""
     state = case.state
-    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update(no_key=True))
     if case.state != state:
         raise ConcurrentTransition("the case changed state since it was read")
 
