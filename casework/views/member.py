@@ -69,7 +69,15 @@ MEMBER_STATUS = {
 }
 # The sentence under the state on the member's case page; none where the state's own words
 # already say it all (「保険金をお支払いしました」 twice in one box read as a slip).
-MEMBER_NEXT_STEP = {**NEXT_STEP, S.PAID: "", S.CLOSED: "", S.RESOLVED: "", S.WITHDRAWN: ""}
+# While waiting for the member, the request itself heads the page (not the messages).
+MEMBER_NEXT_STEP = {
+    **NEXT_STEP,
+    S.AWAITING_INFO: "上の「協会からのご依頼」をご確認のうえ、ご回答ください。",
+    S.PAID: "",
+    S.CLOSED: "",
+    S.RESOLVED: "",
+    S.WITHDRAWN: "",
+}
 # Events that leave the state as it was, in the member's words.
 MEMBER_EVENTS = {"report": "ご相談を受け付けました"}
 # Where the payment stands while the payout is shown and not yet paid.

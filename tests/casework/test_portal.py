@@ -638,3 +638,21 @@ def test_another_facilitys_member_sees_none_of_the_cases_on_any_page(
         assert "ご相談中の案件はありません" in html
     for method, url in _member_urls(cases[0]):
         assert getattr(client, method)(url).status_code == 404, url
+
+
+def test_the_demos_requests_are_written_to_the_member(client, _reference_data):
+    """A fresh demo's 追加資料待ち case, as its member reads it: the request asks them, politely,
+    and the status points at it (not at the empty messages)."""
+    from casework.demo import demo_cases_generate
+
+    report = demo_cases_generate(count=17, seed=3)
+    waiting = Case.objects.filter(
+        reference__in=[c.reference for c in report.cases], state="awaiting_info"
+    ).first()
+    client.force_login(waiting.reporter)
+    html = client.get(f"/mypage/cases/{waiting.reference}/").content.decode()
+    request = _section(html, "協会からのご依頼", "</blockquote>")
+    assert request.rstrip().endswith("をご提出ください。") and "依頼。" not in request
+    status = _section(html, "現在の状況", "</section>")
+    assert "上の「協会からのご依頼」をご確認のうえ、ご回答ください。" in status
+    assert "メッセージをご確認" not in status
