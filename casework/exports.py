@@ -10,11 +10,14 @@ facility names they become), so a cell may hold anything:
   return, gets a single quote in front (OWASP, "CSV Injection"), so =HYPERLINK(…) or =cmd|…
   is shown as text and never run.
 
-Numbers, dates and empty cells are left as they are. The module imports nothing from Wagtail so
-that page models (cms_pages) can use it while apps load.
+A person (the handler, who looked at patient data) is written by name, family name first, never
+by login name. Numbers, dates and empty cells are left as they are. The module imports nothing
+from Wagtail so that page models (cms_pages) can use it while apps load.
 """
 
 import re
+
+from .accounts.names import display_name
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +37,8 @@ class SafeSpreadsheetExportMixin:
     `spreadsheet_cell`, after Wagtail's own conversion of the value to text."""
 
     def preprocess_field_value(self, field, value, export_format):
+        if hasattr(value, "get_username"):
+            value = display_name(value)
         return spreadsheet_cell(super().preprocess_field_value(field, value, export_format))
 
     def get_heading(self, queryset, field):

@@ -12,6 +12,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from casework.enrollment.services import application_submit
 from casework.exports import spreadsheet_cell
 from casework.models import Facility
+from casework.services import case_transition
 
 from ..cms_pages.test_request_form import _fields, _valid_data
 
@@ -145,3 +146,14 @@ def test_the_case_list_exports_neutralise_facility_names(client, support, report
     assert _column(rows, "受付番号") == [case.reference]
     assert _column(rows, "施設") == ['\'=HYPERLINK("http://evil.example/")']
     assert _column(rows, "状態") == ["受付"]
+
+
+@pytest.mark.parametrize("read", [_csv_rows, _xlsx_rows], ids=["csv", "xlsx"])
+def test_the_case_list_export_names_the_handler_family_name_first(client, support, report, read):
+    support.last_name, support.first_name = "日向", "さやか"
+    support.save()
+    case = report()
+    case_transition(case=case, name="start_triage", by=support)  # takes the case
+    client.force_login(support)
+    rows = read(client.get(f"/admin/cases/?export={'csv' if read is _csv_rows else 'xlsx'}"))
+    assert _column(rows, "担当者") == ["日向 さやか"]  # never the login name
