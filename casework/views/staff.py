@@ -144,21 +144,25 @@ def _similar_cases(case, user) -> list | None:
         return None
 
 
-def _member_told(case, new_state: str) -> str:
-    # Every transition's service e-mails the reporting member (casework.services).
-    return (
-        f"報告した会員（{display_name(case.reporter)}）に、状況が「{new_state}」に"
-        "なったことをメールでお知らせします。"
-    )
-
-
-def _confirm_page(request, case, *, form, title: str, what: str, **context) -> TemplateResponse:
+def _confirm_page(request, case, *, form, title: str, **context) -> TemplateResponse:
     """Ask before an action that ends a case or cannot be undone: what will happen, the values
     given, who will be told. Its 「確定する」 posts the same values again with `confirm`.
 
-    Extra context: `new_state` (label), `told` (who is told what), `irreversible` (the sentence
-    saying what cannot be undone), `back_by_post` (「戻って直す」 posts the values back to their
-    form instead of a plain link back to the case)."""
+    Extra context: `what` (what will happen), `irreversible` (the sentence saying what cannot be
+    undone), `lines` (the values given, by default the form's summary), `back_by_post`
+    (「戻って直す」 posts the values back to their form instead of a plain link back to the
+    case). With `transition`, what will happen, the new state and the member's e-mail come from
+    the transition."""
+    transition = context.pop("transition", None)
+    if transition is not None:
+        new_state = CaseState(transition.target).label
+        # Every transition's service e-mails the reporting member (casework.services).
+        context.setdefault("what", transition.custom["confirm"])
+        context["new_state"] = new_state
+        context["told"] = [
+            f"報告した会員（{display_name(case.reporter)}）に、状況が「{new_state}」に"
+            "なったことをメールでお知らせします。"
+        ]
     return TemplateResponse(
         request,
         "casework/admin/confirm.html",
@@ -168,7 +172,6 @@ def _confirm_page(request, case, *, form, title: str, what: str, **context) -> T
             "action": request.path,
             "page_title": title,
             "header_icon": "folder-open-inverse",
-            "what": what,
             "lines": form.summary(),
             **context,
         },
@@ -205,7 +208,6 @@ def case_transition_view(request, pk, name):
     form = TransitionForm(request.POST, transition=transition, prefix=name)
     label = transition.custom["label"]
     if form.is_valid() and transition.custom.get("confirm") and "confirm" not in request.POST:
-        new_state = CaseState(transition.target).label
         lines = form.summary()
         if transition.custom.get("commits_money") and case.has_assessment():
             # Money is committed here: the amount is what the person confirms.
@@ -214,11 +216,9 @@ def case_transition_view(request, pk, name):
             request,
             case,
             form=form,
+            transition=transition,
             title=f"「{label}」を行います",
-            what=transition.custom["confirm"],
-            new_state=new_state,
             irreversible="この操作は取り消せません。",
-            told=[_member_told(case, new_state)],
             lines=lines,
         )
 
@@ -258,16 +258,13 @@ def decision_view(request, pk):
     if transition is None:
         raise PermissionDenied
     if "confirm" not in request.POST:
-        new_state = CaseState(transition.target).label
         return _confirm_page(
             request,
             case,
             form=form,
+            transition=transition,
             title=f"判定「{form.decision_label}」を記録します",
-            what=transition.custom["confirm"],
-            new_state=new_state,
             irreversible="記録した判定は取り消せません。",
-            told=[_member_told(case, new_state)],
             back_by_post=True,
         )
 
