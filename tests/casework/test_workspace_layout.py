@@ -38,6 +38,7 @@ def test_the_home_is_the_persons_work_with_no_page_search(client, make_user, gro
     assert "ページを検索" not in html and "Search all pages" not in html
     assert 'role="search"' not in html
     assert "日向 さやか" in html  # Wagtail's own account summary stays
+    assert "編集ガイド" not in html and "editor guide" not in html  # Wagtail's English manual
 
 
 def test_page_editors_keep_the_home_and_its_page_count_without_the_search_box(
