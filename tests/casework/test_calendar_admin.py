@@ -2,9 +2,11 @@
 a calendar of a thousand closings, two administrators at once. Every refusal is a Japanese
 message on the form; nothing answers 500; due times follow the calendar."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -266,3 +268,37 @@ def test_editing_a_closing_another_administrator_deleted_is_a_404_not_a_500(
     delete = reverse(closing_period_viewset.get_url_name("delete"), args=[period.pk])
     assert second.post(delete).status_code == 302
     assert post_period(client, edit, name="臨時休業（延長）").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real row-level races need PostgreSQL"
+)
+def test_two_administrators_saving_at_the_same_moment_both_count(make_user, report):
+    for _ in range(3):
+        report()
+    due = timezone.localdate(Case.objects.first().response_due_at)
+    admins = [make_user(f"office{n}", roles.ADMINS) for n in range(2)]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def save(user, day):
+        browser = Client()
+        browser.force_login(user)
+        barrier.wait()
+        try:
+            statuses.append(
+                post_period(browser, name=f"臨時休業{day}", starts_on=day, ends_on=day).status_code
+            )
+        finally:
+            connections.close_all()
+
+    days = [due.isoformat(), (due + timedelta(days=1)).isoformat()]
+    threads = [threading.Thread(target=save, args=pair) for pair in zip(admins, days, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302, 302]
+    assert ClosingPeriod.objects.filter(name__startswith="臨時休業").count() == 2
+    assert all_due_times_follow_the_calendar()
