@@ -68,6 +68,15 @@ class _RecomputeDueTimes:
         )
 
 
+class ClosingPeriodDeleteView(_RecomputeDueTimes, DeleteView):
+    @property
+    def confirmation_message(self):
+        return (
+            f"「{self.object}」を削除してよろしいですか？"
+            "対応中の案件の対応期限は、残る休業日で計算し直されます。"
+        )
+
+
 class ClosingPeriodViewSet(ModelViewSet):
     """The association's closing days (年末年始 …), kept by the office's administrators."""
 
@@ -90,11 +99,16 @@ class ClosingPeriodViewSet(ModelViewSet):
     search_fields = None
     add_view_class = type("ClosingPeriodCreateView", (_RecomputeDueTimes, CreateView), {})
     edit_view_class = type("ClosingPeriodEditView", (_RecomputeDueTimes, EditView), {})
-    delete_view_class = type("ClosingPeriodDeleteView", (_RecomputeDueTimes, DeleteView), {})
+    delete_view_class = ClosingPeriodDeleteView
     copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
         return ClosingPeriodForm
+
+    def get_delete_view_kwargs(self, **kwargs):
+        # Nothing refers to a closing: Wagtail's 「… is referenced 0 times.」 (untranslated) says
+        # nothing an administrator needs before deleting one.
+        return super().get_delete_view_kwargs(usage_url_name=None, **kwargs)
 
 
 closing_period_viewset = ClosingPeriodViewSet("casework_calendar", url_prefix="calendar")

@@ -180,7 +180,9 @@ def test_overlapping_closings_close_their_union_and_deleting_one_keeps_the_other
     assert timezone.localdate(both) > due + timedelta(days=4)
     first = ClosingPeriod.objects.get(name="臨時休業A")
     delete = reverse(closing_period_viewset.get_url_name("delete"), args=[first.pk])
-    assert "臨時休業A" in client.get(delete).content.decode()  # the confirmation names it
+    confirmation = client.get(delete).content.decode()
+    assert "臨時休業A" in confirmation and "計算し直されます" in confirmation
+    assert "referenced" not in confirmation
     assert client.post(delete).status_code == 302
     after = Case.objects.get(pk=case.pk).response_due_at
     assert timezone.localdate(after) > due + timedelta(days=4)  # B still closes those days
