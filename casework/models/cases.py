@@ -3,6 +3,7 @@
 import django_fsm as fsm
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from ..choices import OPEN_STATES, CaseState, ComplaintType, Decision, ReferralKind, Urgency
@@ -94,7 +95,7 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         help_text="会員が独自に支払いや約束をすると補償の対象外となることがあります。",
     )
     # Risk flags: set from the complaint types when reported; staff may adjust them.
-    risk_self_harm = models.BooleanField("自傷・希死念慮", default=False, db_index=True)
+    risk_self_harm = models.BooleanField("自傷・希死念慮", default=False)
     risk_lawsuit = models.BooleanField("訴訟リスク", default=False)
     risk_online = models.BooleanField("ネット書き込みリスク", default=False)
 
@@ -154,7 +155,16 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         ordering = ["-received_at"]
         permissions = CASE_PERMISSIONS
         indexes = [
-            models.Index(fields=["response_due_at"], name="case_response_due"),
+            # Partial: the few cases owed a response, so the planner always takes this index for
+            # the overdue queue rather than walking every case newest first.
+            models.Index(
+                fields=["response_due_at"],
+                condition=Q(response_due_at__isnull=False),
+                name="case_response_due",
+            ),
+            models.Index(
+                fields=["-received_at"], condition=Q(risk_self_harm=True), name="case_self_harm"
+            ),
             models.Index(fields=["state", "state_since"], name="case_state_since"),
             models.Index(fields=["state", "-received_at"], name="case_state_received"),
             models.Index(fields=["handler", "-received_at"], name="case_handler_received"),
