@@ -1,4 +1,5 @@
-"""Relevance measures for the precedent search: recall@k and nDCG@k over judged queries."""
+"""Relevance measures for the precedent search over judged sets: recall@k, precision@k and
+nDCG@k, with graded judgments ({key: grade}; unlisted keys are grade 0)."""
 
 import math
 from collections.abc import Mapping, Sequence
@@ -9,6 +10,18 @@ def recall_at(ranked: Sequence[str], relevant: Mapping[str, int], k: int = 10) -
     if not relevant:
         return 1.0
     return len(set(ranked[:k]) & set(relevant)) / len(relevant)
+
+
+def precision_at(
+    ranked: Sequence[str], relevant: Mapping[str, int], k: int = 5, *, min_grade: int = 1
+) -> float:
+    """Share of the first k results graded at least `min_grade`, out of as many as there can
+    be (k, or fewer when fewer are judged so): a perfect ranking scores 1.0 even for a case
+    with only two like it."""
+    wanted = {key for key, grade in relevant.items() if grade >= min_grade}
+    if not wanted:
+        return 1.0
+    return len(set(ranked[:k]) & wanted) / min(k, len(wanted))
 
 
 def ndcg_at(ranked: Sequence[str], relevant: Mapping[str, int], k: int = 10) -> float:

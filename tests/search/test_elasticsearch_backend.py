@@ -478,7 +478,7 @@ def test_similar_asks_for_the_cases_words_and_reorders_by_similarity(backend, se
     assert query["filter"] == [{"term": {"is_open": False}}]
     assert body["size"] == similarity.CANDIDATES
     assert [h.label for h in similar] == ["P2", "P6"]
-    assert similar[0].reason.startswith("同じ施術／共通する語: ")
+    assert similar[0].reason.startswith("同じ施術（ヒアルロン酸注射）／共通する語: ")
     assert similar[0].score == 3.0 and "<mark>" in similar[0].snippet
 
 
