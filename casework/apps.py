@@ -9,11 +9,12 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from search.signals import unindex_on_delete
 
-        from .precedents import precedent_key
+        from .precedents import precedent_key_of
 
-        post_delete.connect(
-            unindex_on_delete(lambda case: precedent_key(case.pk)),
-            sender=self.get_model("Case"),
-            weak=False,
-            dispatch_uid="casework.unindex_case",
-        )
+        for model in ("Case", "HistoricalPrecedent"):
+            post_delete.connect(
+                unindex_on_delete(precedent_key_of),
+                sender=self.get_model(model),
+                weak=False,
+                dispatch_uid=f"casework.unindex_{model}",
+            )

@@ -6,6 +6,7 @@ from wagtail import hooks
 
 from .calendar_viewsets import closing_period_viewset
 from .dashboard import dashboard_panels, without_page_panels
+from .precedents import wagtail_hooks as precedent_hooks  # noqa: F401 (registers its hooks)
 from .viewsets import access_log_viewset, case_viewset
 
 

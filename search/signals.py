@@ -1,4 +1,4 @@
-"""Deleting a case or an imported precedent removes it from the precedent index."""
+"""Deleting an indexed object (a case, an imported past case) removes its document from the index."""
 
 from collections.abc import Callable
 

@@ -5,6 +5,7 @@ from .notifications import NotificationFailure, NotificationFailureKind
 from .parties import Doctor, Facility, MemberProfile, ReviewerProfile
 from .policies import Policy
 from .portal import Attachment, AttachmentKind, Message
+from .precedents import HistoricalPrecedent
 from .procedures import Procedure
 from .review import Assessment, Opinion
 
@@ -18,6 +19,7 @@ __all__ = [
     "ClosingPeriod",
     "Doctor",
     "Facility",
+    "HistoricalPrecedent",
     "MemberProfile",
     "Message",
     "NotificationFailure",

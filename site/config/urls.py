@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from search import views as search_views
+from cms_pages.site_search import site_search_page
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -14,7 +14,7 @@ urlpatterns = [
     # Member/staff login, logout, password reset, staff two-factor authentication.
     path("accounts/", include("casework.accounts.urls")),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", search_views.site_search, name="site_search"),
+    path("search/", site_search_page, name="site_search"),
     path("mypage/", include("casework.urls")),
     # Online enrolment (オンライン加入): the public application.
     path("join/", include("casework.enrollment.urls")),

@@ -4,16 +4,15 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.models import Case
-from casework.precedents import precedent_key as case_key
+from casework.precedents import historical_precedent_key, precedent_key
 from search.backends import get_search_backend
-from search.importer import precedent_key as historical_key
 
 
 def _key(label: str) -> str:
     """The index key of a case's reference number, else of a historical case's external id
     (not read from any one backend's tables, so it works with every backend)."""
     case_pk = Case.objects.filter(reference=label).values_list("pk", flat=True).first()
-    return case_key(case_pk) if case_pk is not None else historical_key(label)
+    return precedent_key(case_pk) if case_pk is not None else historical_precedent_key(label)
 
 
 def _plain(snippet: str) -> str:

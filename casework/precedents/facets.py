@@ -1,6 +1,6 @@
 """Facet labels and links for the precedent search page (every link keeps the rest of the search)."""
 
-from casework.choices import CaseState, ComplaintType, ProcedureField
+from ..choices import CaseState, ComplaintType, ProcedureField
 
 FACET_TITLES = {
     "procedure_field": "分野",

@@ -1,13 +1,14 @@
-"""Reads for the public site search."""
+"""The public site search: live public pages matching what a visitor typed, with snippets."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
 from wagtail.models import Page
 
-from .analysis import tokens
-from .highlight import excerpt
+from search.analysis import tokens
+from search.highlight import excerpt
 
 # More words than this add nothing to a site search and nest too deeply in the SQL query.
 MAX_QUERY_TERMS = 32
@@ -34,3 +35,11 @@ def site_search(*, query: str, page_number: int | str = 1, per_page: int = 10) -
         for p in paginated.object_list
     ]
     return paginated
+
+
+def site_search_page(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = site_search(query=query, page_number=request.GET.get("page", 1)) if query else None
+    return TemplateResponse(
+        request, "cms_pages/site_search.html", {"search_query": query, "results": results}
+    )

@@ -1,8 +1,8 @@
-"""manage.py import_precedents FILE: past cases from a CSV or JSON Lines export (see search/importer.py)."""
+"""manage.py import_precedents FILE: past cases from a CSV or JSON Lines export (see casework/precedents/importer.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.importer import ENCODINGS, ImportFileError, precedents_import
+from casework.precedents.importer import ENCODINGS, ImportFileError, precedents_import
 
 
 class Command(BaseCommand):

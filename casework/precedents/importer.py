@@ -11,20 +11,20 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 
-from casework.choices import CaseState, ComplaintType, ProcedureField
-from casework.models import Procedure
+from search.backends import get_search_backend
+from search.models import SynonymGroup
+from search.scrub import scrub
 
-from .backends import get_search_backend
-from .documents import PrecedentDocument
-from .models import HistoricalPrecedent, SynonymGroup
-from .scrub import scrub
+from ..choices import CaseState, ComplaintType, ProcedureField
+from ..models import HistoricalPrecedent, Procedure
+from .documents import precedent_document
 
 COLUMNS = (
     "external_id",
@@ -139,7 +139,7 @@ def _rows(path: Path, encoding: str) -> Iterator[tuple[int, dict | None]]:
 
 
 class _Procedures:
-    """Procedure names (and their synonyms) to casework Procedures."""
+    """Procedure names (and their synonyms) to Procedures."""
 
     def __init__(self):
         self.by_name: dict[str, Procedure] = {}
@@ -293,32 +293,5 @@ def precedents_import(*, path, encoding: str = "auto", dry_run: bool = False) ->
         report.updated += not created
         saved.append(historical)
     if saved:
-        get_search_backend().index([precedent_document_for(h) for h in saved])
+        get_search_backend().index([precedent_document(h) for h in saved])
     return report
-
-
-def precedent_key(external_id: str) -> str:
-    return f"import:{external_id}"
-
-
-def precedent_document_for(historical: HistoricalPrecedent) -> PrecedentDocument:
-    """No owner: the import has no facility column, so an imported case is shown whatever
-    conflicts of interest a reviewer has (see README, precedent search)."""
-    return PrecedentDocument(
-        key=precedent_key(historical.external_id),
-        label=historical.external_id,
-        claim_date=historical.claim_date,
-        procedure_field=historical.procedure.field,
-        procedure=historical.procedure.name,
-        complaint_types=tuple(historical.complaint_types),
-        outcome=historical.outcome,
-        payout_yen=historical.payout_yen,
-        is_open=False,
-        text=historical.narrative,
-    )
-
-
-def historical_documents() -> Iterable[PrecedentDocument]:
-    """Every imported precedent as a search document (for rebuild_precedent_index)."""
-    for historical in HistoricalPrecedent.objects.select_related("procedure").order_by("pk"):
-        yield precedent_document_for(historical)

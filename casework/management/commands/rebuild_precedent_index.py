@@ -2,11 +2,9 @@ from itertools import chain
 
 from django.core.management.base import BaseCommand
 
-from casework.models import Case
-from casework.precedents import precedent_documents
+from casework.models import Case, HistoricalPrecedent
+from casework.precedents import historical_documents, precedent_documents
 from search.backends import get_search_backend
-from search.importer import historical_documents
-from search.models import HistoricalPrecedent
 
 
 class Command(BaseCommand):

@@ -8,13 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from casework.models import HistoricalPrecedent
+from casework.precedents import historical_documents
+from casework.precedents.importer import precedents_import
 from search.backends import get_search_backend
-from search.importer import historical_documents, precedents_import
-from search.models import HistoricalPrecedent, PrecedentEntry
+from search.models import PrecedentEntry
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).parent / "relevance" / "corpus.jsonl"
+CORPUS = Path(__file__).parents[1] / "search" / "relevance" / "corpus.jsonl"
 HEADER = "external_id,claim_date,procedure,complaint_types,narrative,outcome,payout_yen,closed_on"
 # Line 2: ISO date, synonym name; 3: slashed date, unknown procedure; 4: bad date;
 # 5: unknown outcome; 6: payout on a 無責 case; 7: a payout with commas.

@@ -1,37 +1,28 @@
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-# Whose precedents a user may not see is casework's rule (conflicts of interest): asked here only.
-from casework.precedents import precedent_owners_hidden_from
+from search.backends import get_search_backend
+from search.backends.base import FILTERS, SORTS, SearchUnavailable
 
-from .backends import get_search_backend
-from .backends.base import FILTERS, SORTS, SearchUnavailable
+from .access import (
+    precedent_open_cases_shown,
+    precedent_owners_hidden_from,
+    precedent_search_allowed,
+)
 from .facets import (
     facet_label,
     precedent_active_filters,
     precedent_facets,
     precedent_page_links,
 )
-from .selectors import site_search as site_search_selector
-
-
-def site_search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = (
-        site_search_selector(query=query, page_number=request.GET.get("page", 1)) if query else None
-    )
-    return TemplateResponse(
-        request, "search/site_search.html", {"search_query": query, "results": results}
-    )
 
 
 class PrecedentSearchView(WagtailAdminTemplateMixin, TemplateView):
     """The reviewers' search over past cases; the whole search lives in the URL, so a link to
     it can be shared with another reviewer."""
 
-    template_name = "search/admin/precedent_search.html"
+    template_name = "casework/admin/precedent_search.html"
     page_title = "事例検索"
     header_icon = "search"
     per_page = 20
@@ -41,7 +32,7 @@ class PrecedentSearchView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("casework.view_case"):
+        if not precedent_search_allowed(user=request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -55,7 +46,7 @@ class PrecedentSearchView(WagtailAdminTemplateMixin, TemplateView):
         sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
         page = params.get("page", "1")
         page = int(page) if page.isdigit() else 1
-        include_open = self.request.user.has_perm("casework.handle_case")
+        include_open = precedent_open_cases_shown(user=self.request.user)
         results, unavailable = None, False
         if query:
             try:

@@ -8,8 +8,7 @@ from django.contrib.auth.models import Group
 
 from casework import roles
 from search.backends import get_search_backend
-
-from .test_precedent_search import CORPUS
+from tests.search.test_precedent_search import CORPUS
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +55,7 @@ def test_facets_filter_and_the_link_keeps_the_query(client, reviewer, indexed):
 
 
 def test_sorting_and_paging(client, reviewer, indexed, monkeypatch):
-    from search import views
+    from casework.precedents import views
 
     monkeypatch.setattr(views.PrecedentSearchView, "per_page", 1)
     _, html = _get(client, reviewer, q="ヒアルロン酸", sort="newest")
