@@ -1,16 +1,15 @@
-"""The Elasticsearch backend: the same words, order, filters, facets and snippets as the database
-backend, on a search server.
+"""The Elasticsearch backend: the same words, relaxation, order, filters, facets and snippets as
+the database backend (base.py runs the steps they share), on a search server.
 
 The text is analysed in Python by search.synonyms (the project's one Japanese analyser plus the
 synonym-group tokens), exactly as the database backend stores it; Elasticsearch only splits the
-stored terms on whitespace, so both backends match the same words. Searches and writes go through
-an alias; a rebuild fills a new versioned index (`<alias>-<UTC timestamp>`) and then moves the
-alias in one step, so searches never see a half-built index.
+stored terms on whitespace (the built-in `whitespace` analyzer, which the server core has), so
+both backends match the same words. Searches and writes go through an alias; a rebuild fills a
+new versioned index (`<alias>-<UTC timestamp>`) and then moves the alias in one step, so
+searches never see a half-built index.
 """
 
-import logging
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import cache
@@ -27,19 +26,12 @@ from elasticsearch.dsl import (
     Q,
     Search,
     Text,
-    analyzer,
 )
 from elasticsearch.helpers import bulk
 
-from .. import similarity
 from ..documents import PrecedentDocument, owners_left_out
 from ..synonyms import SynonymSet
-from .base import FACETS, BaseSearchBackend, Hit, SearchResults, SearchUnavailable, batches
-
-logger = logging.getLogger(__name__)
-
-# The terms arrive analysed and lower-cased: Elasticsearch must only split them.
-terms_analyzer = analyzer("precedent_terms", tokenizer="whitespace")
+from .base import FACETS, BaseSearchBackend, Found, Level, Scope, WordCounts, Words, batches
 
 
 class Precedent(Document):
@@ -58,7 +50,8 @@ class Precedent(Document):
     is_open = Boolean()
     owner = Keyword()  # PrecedentDocument.owner, opaque: only ever left out (exclude_owners)
     text = Text(index=False)  # only shown: search.highlight marks the words, as for the database
-    terms = Text(analyzer=terms_analyzer)
+    # The terms arrive analysed and lower-cased: Elasticsearch must only split them.
+    terms = Text(analyzer="whitespace")
 
     class Meta:
         dynamic = MetaField("strict")  # a field the mapping lacks is an error, never a guess
@@ -81,7 +74,8 @@ _DATE_ORDER = {"newest": "desc", "oldest": "asc"}
 # Added to the BM25 score of a case with every word, so that those come first: Lucene's BM25
 # gives a word less than its idf (< 14 with a million cases), and a query has at most 32 words.
 EVERY_WORD = 1000
-# Facets list every value, as the database backend's do.
+# Facets list every value, as the database backend's do (counted exactly: a terms aggregation
+# over the matches costs Elasticsearch little).
 FACET_SIZE = 500
 
 
@@ -104,6 +98,8 @@ class SearchBackend(BaseSearchBackend):
     """Params: URL (or HOSTS, a list), INDEX (the alias, default "amrm-precedents"), REFRESH,
     CLIENT (an Elasticsearch client, for tests)."""
 
+    unavailable_errors = (ApiError, TransportError)
+
     def __init__(self, params: dict | None = None):
         super().__init__(params)
         self.alias = self.params.get("INDEX", "amrm-precedents")
@@ -114,14 +110,6 @@ class SearchBackend(BaseSearchBackend):
         self.client = self.params.get("CLIENT") or _client(
             tuple(self.params.get("HOSTS") or [self.params["URL"]])
         )
-
-    @contextmanager
-    def _reported(self, action: str):
-        try:
-            yield
-        except (ApiError, TransportError) as error:
-            logger.error("Elasticsearch %s on %r failed: %s", action, self.alias, error)
-            raise SearchUnavailable(f"Elasticsearch {action} failed") from error
 
     def _search(self) -> Search:
         return Search(using=self.client, index=self.alias, doc_type=[Precedent])
@@ -197,127 +185,100 @@ class SearchBackend(BaseSearchBackend):
 
     # Reading
 
-    def _filters(self, filters: dict, include_open: bool) -> list[Q]:
+    @staticmethod
+    def _having(terms, any_of: bool = False) -> Q:
+        """Documents with every one of `terms` (any of them), each term as it is stored."""
+        clauses = [Q("term", terms=t) for t in terms]
+        return (
+            Q("bool", should=clauses, minimum_should_match=1)
+            if any_of
+            else Q("bool", filter=clauses)
+        )
+
+    def _query(self, level: Level, scope: Scope, should=()) -> Q:
+        """`level`'s matches in `scope`, scored by `should`."""
         clauses = [
             Q("term", **{_FIELDS[name]: int(value) if name == "year" else value})
-            for name, value in (filters or {}).items()
-            if name in _FIELDS and value not in (None, "")
+            for name, value in scope.filters.items()
         ]
-        if not include_open:
+        if not scope.include_open:
             clauses.append(Q("term", is_open=False))
-        return clauses
+        not_owned = []
+        if scope.exclude_owners:
+            # A document written before the index had an owner field has none: nobody can tell
+            # whose it is, so it is left out as well (`exists`) until rebuild_precedent_index.
+            clauses.append(Q("exists", field="owner"))
+            not_owned.append(Q("terms", owner=sorted(owners_left_out(scope.exclude_owners))))
+        if scope.source is not None:
+            not_owned.append(Q("ids", values=[scope.source.key]))
+        return Q(
+            "bool",
+            filter=[self._having(level.required, level.any_of), *clauses],
+            should=list(should),
+            must_not=not_owned,
+        )
 
     @staticmethod
-    def _left_out(owners) -> tuple[list[Q], list[Q]]:
-        """(filter, must_not) clauses that leave out the documents of `owners`. A document
-        written before the index had an owner field has none: nobody can tell whose it is, so
-        it is left out as well (`exists`) until rebuild_precedent_index."""
-        if not owners:
-            return [], []
-        return [Q("exists", field="owner")], [Q("terms", owner=sorted(owners_left_out(owners)))]
+    def _scoring(words: Words) -> Q:
+        """A case with more of the query's known words, and rarer ones, scores higher (BM25)."""
+        return Q("bool", should=[Q("term", terms=t) for t in words.known])
 
-    def search(
-        self,
-        query,
-        *,
-        filters=None,
-        page=1,
-        per_page=10,
-        sort="relevance",
-        include_open=False,
-        exclude_owners=frozenset(),
-    ) -> SearchResults:
-        synonyms = SynonymSet.load()
-        terms = synonyms.analyse_query(query).split()[:32]
-        if not terms:
-            return SearchResults(hits=[], total=0, page=1, per_page=per_page, matched_all=False)
-        page = max(int(page), 1)
-        every = Q("match", terms={"query": " ".join(terms), "operator": "and"})
-        some = Q("match", terms={"query": " ".join(terms), "operator": "or"})
-        order = ["_score", "key"]
+    def count_words(self, terms: list[str]) -> WordCounts:
+        aggregation = {
+            "filters": {"filters": {str(i): {"term": {"terms": t}} for i, t in enumerate(terms)}}
+        }
+        # No index yet (nothing written): no word is known.
+        response = self.client.search(
+            index=self.alias, size=0, track_total_hits=True, ignore_unavailable=True,
+            aggs={"words": aggregation},
+        )  # fmt: skip
+        buckets = response["aggregations"]["words"]["buckets"]
+        counts = {t: buckets[str(i)]["doc_count"] for i, t in enumerate(terms)}
+        return WordCounts(
+            {t: n for t, n in counts.items() if n}, response["hits"]["total"]["value"]
+        )
+
+    def count(self, words, level, scope, enough) -> int:
+        search = (
+            self._search().query(self._query(level, scope)).extra(size=0, track_total_hits=enough)
+        )
+        return search.execute().hits.total.value
+
+    def find(self, words, every, level, scope, *, sort, offset, limit) -> Found:
+        should, order = [], ["_score", "key"]
+        if every is not None:
+            should.append(
+                Q("constant_score", filter=self._having(every.required), boost=EVERY_WORD)
+            )
         if sort in _DATE_ORDER:
             # The score only puts the cases with every word first; the date orders each group.
-            some = Q("constant_score", filter=some, boost=1)
             order.insert(1, {"claim_date": {"order": _DATE_ORDER[sort]}})
-        owned, not_owned = self._left_out(exclude_owners)
+        else:
+            should.append(self._scoring(words))
         search = (
             self._search()
-            .query(
-                "bool",
-                filter=[*self._filters(filters, include_open), *owned],
-                should=[Q("constant_score", filter=every, boost=EVERY_WORD), some],
-                minimum_should_match=1,
-                must_not=not_owned,
-            )
+            .query(self._query(level, scope, should))
             .sort(*order)
             .source(excludes=["terms"])
-            .extra(track_total_hits=True)[(page - 1) * per_page : page * per_page]
+            .extra(track_total_hits=True)[offset : offset + limit]
         )
-        # Whether any case has every word: a count, right on every page (the top hit of page 2
-        # cannot tell).
-        search.aggs.bucket("every_word", "filter", filter=every)
         for name in FACETS:
             search.aggs.bucket(name, "terms", field=_FIELDS[name], size=FACET_SIZE)
-        with self._reported("search"):
-            response = search.execute()
-        words = synonyms.highlight_words(query)
+        response = search.execute()
         aggregations = response.aggregations
-        total, every_word = response.hits.total.value, aggregations.every_word.doc_count
-        return SearchResults(
-            hits=[Hit.from_record(doc, doc.meta.score, words) for doc in response],
-            total=total,
-            page=page,
-            per_page=per_page,
+        return Found(
+            records=[(doc, doc.meta.score or 0.0) for doc in response],
+            total=response.hits.total.value,
             facets={
                 name: [(str(b.key), b.doc_count) for b in aggregations[name].buckets]
                 for name in FACETS
             },
-            matched_all=every_word > 0,
-            any_word=total > every_word,  # some results lack some of the words
         )
 
-    def similar(
-        self, key: str, *, limit: int = 5, include_open: bool = False, exclude_owners=frozenset()
-    ) -> list[Hit]:
-        with self._reported("similar"):
-            source = Precedent.get(
-                id=key, index=self.alias, using=self.client.options(ignore_status=404)
-            )
-            if source is None:
-                return []
-            chosen = similarity.query_terms(source.terms)
-            if not chosen:
-                return []
-            # Like these words rather than like the document: the candidates are found with the
-            # very words similarity.rank() then compares them on, as in the database backend.
-            like = Q(
-                "more_like_this",
-                fields=["terms"],
-                like=" ".join(chosen),
-                min_term_freq=1,
-                min_doc_freq=1,
-                max_query_terms=len(chosen),
-                minimum_should_match=1,  # any shared word, as the database backend's OR
-            )
-            owned, not_owned = self._left_out(exclude_owners)
-            response = (
-                self._search()
-                .query(
-                    "bool",
-                    must=[like],
-                    must_not=[Q("ids", values=[key]), *not_owned],
-                    filter=[*self._filters({}, include_open), *owned],
-                )[: similarity.CANDIDATES]
-                .execute()
-            )
-        found = {doc.key: doc for doc in response}
-        candidates = [
-            similarity.Candidate(
-                key=doc.key, procedure=doc.procedure, terms=doc.terms, score=doc.meta.score
-            )
-            for doc in found.values()
-        ]
-        return [
-            Hit.from_record(found[r.candidate.key], r.candidate.score, r.words, r.reason)
-            for r in similarity.rank(chosen, source.procedure, candidates, limit=limit)
-        ]
+    def fetch(self, key: str) -> Precedent | None:
+        return Precedent.get(id=key, index=self.alias, using=self.client.options(ignore_status=404))
+
+    def candidates(self, words, level, scope, limit) -> list[tuple[Precedent, float]]:
+        search = self._search().query(self._query(level, scope, [self._scoring(words)]))
+        response = search.sort("_score", "key")[:limit].execute()
+        return [(doc, doc.meta.score) for doc in response]

@@ -26,8 +26,9 @@ FACET_COLUMNS = {
 class Match:
     """Which cases match: `required` words (all of them, or any of them when `any_of`), every
     one of the `filters` tokens (documents.filter_token), none of the `excluded` tokens (owners
-    left out), and closed cases only unless `include_open`. `scoring`: the words
-    that score a match (a case with more of the query's words ranks higher)."""
+    left out), closed cases only unless `include_open`, and never the entry `leave_out` (the
+    source of similar cases). `scoring`: the words that score a match (a case with more of the
+    query's words ranks higher)."""
 
     required: tuple[str, ...]
     any_of: bool
@@ -39,6 +40,7 @@ class Match:
     filters: tuple[str, ...] = ()
     include_open: bool = False
     excluded: tuple[str, ...] = ()
+    leave_out: int | None = None
 
     @property
     def uniform(self) -> bool:
@@ -86,11 +88,14 @@ class Dialect:
                 expression = f"({expression}) AND {_fts5(match.conditions, ' AND ')}"
             if match.excluded:
                 expression = f"({expression}) NOT ({_fts5(match.excluded, ' OR ')})"
+            where, params = "WHERE search_precedent_fts MATCH %s", [expression]
+            if match.leave_out is not None:
+                where, params = f"{where} AND f.rowid <> %s", [*params, match.leave_out]
             return Query(
-                ids="FROM search_precedent_fts f WHERE search_precedent_fts MATCH %s",
-                rows="FROM search_precedententry e JOIN search_precedent_fts f "
-                "ON f.rowid = e.id WHERE search_precedent_fts MATCH %s",
-                params=[expression],
+                ids=f"FROM search_precedent_fts f {where}",
+                rows=f"FROM search_precedententry e JOIN search_precedent_fts f ON f.rowid = e.id "
+                f"{where}",
+                params=params,
                 id="f.rowid",
                 score="-bm25(search_precedent_fts)",
                 relevance="score DESC",
@@ -110,7 +115,7 @@ class Dialect:
         words = " ".join(f"CROSS JOIN to_tsquery('simple', %s) r{i}" for i in range(len(optional)))
         body = (
             f"FROM search_precedententry e CROSS JOIN to_tsquery('simple', %s) q {words} "
-            "WHERE e.tsv @@ q"
+            "WHERE e.tsv @@ q" + (" AND e.id <> %s" if match.leave_out is not None else "")
         )
         rarity = " + ".join(
             [f"{sum(weights[t] for t in certain):.6f}::float8"]
@@ -120,7 +125,11 @@ class Dialect:
         return Query(
             ids=body,
             rows=body,
-            params=[" & ".join(parts), *(_tsquery([t], "") for t in optional)],
+            params=[
+                " & ".join(parts),
+                *(_tsquery([t], "") for t in optional),
+                *([] if match.leave_out is None else [match.leave_out]),
+            ],
             id="e.id",
             score=f"(({rarity}) * 2.2 / (1.2 * (0.25 + 0.75 * {length}) + 1))",
             # One word and no filter: the matches are as many as the word count says, often

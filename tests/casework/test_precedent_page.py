@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from casework import roles
 from search.backends import get_search_backend
-from tests.search.test_precedent_search import CORPUS
+from tests.search.contract import CORPUS
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +98,9 @@ def test_the_page_says_which_words_the_results_may_lack(client, reviewer, indexe
     assert sorted(_labels(html)) == ["P1", "P6"]
     assert "「xyz」を含む事例はないため、この語を除いて検索しました。" in html
     assert "すべての語を含む事例がないため、いずれかの語を含む事例を表示しています。" in html
-    from search.backends import database
+    from search.backends import base
 
-    monkeypatch.setattr(database, "COMMON_MIN_CASES", 0)  # as in a large index
+    monkeypatch.setattr(base, "COMMON_MIN_CASES", 0)  # as in a large index
     _, html = _get(client, reviewer, q="ヒアルロン酸 しこり")
     assert _labels(html) == ["P5"]
     assert "「ヒアルロン酸」を含まない事例も表示しています。" in html

@@ -3,7 +3,7 @@
 reviewers' search page leaves out the facilities a reviewer is tied to.
 
 The backend tests run on the database backend, and on Elasticsearch too when ELASTICSEARCH_URL
-names a server (the request it is sent is checked without one in test_elasticsearch_backend.py).
+names a server (see test_backend_elasticsearch.py).
 """
 
 import dataclasses
@@ -126,7 +126,7 @@ def test_estimated_facets_leave_out_excluded_owners(monkeypatch):
         [_doc(f"A{i}", A, "術後に瘢痕拘縮が残った。", outcome="liable") for i in range(40)]
         + [_doc(f"B{i}", B, "術後に瘢痕拘縮が残った。", outcome="resolved") for i in range(40)]
     )
-    monkeypatch.setattr(database, "FACET_SAMPLE", 10)  # as if forty matches were many
+    monkeypatch.setattr(database.SearchBackend, "facet_sample", 10)  # as if forty matches were many
     results = backend.search("瘢痕拘縮", exclude_owners=frozenset({A}))
     assert results.facets_estimated and results.total == 40
     assert [value for value, _ in results.facets["outcome"]] == ["resolved"]

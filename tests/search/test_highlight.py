@@ -7,7 +7,7 @@ import pytest
 from search.highlight import snippet
 from search.synonyms import SynonymSet
 
-from .test_precedent_search import _doc
+from .contract import _doc
 
 pytestmark = pytest.mark.django_db
 
