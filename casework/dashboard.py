@@ -24,8 +24,11 @@ FIELD_COLOURS = {
 }
 _CHART_HEIGHT, _BAR_WIDTH, _GAP = 160, 28, 12
 
-#: How many cases of each queue the home lists; the link under it opens the whole queue.
+#: How many cases of each queue the home lists; the link under it opens the whole queue. Someone
+#: with more queues than a role has (the office, overseeing them all) sees the most pressing few
+#: of each, so the whole overview fits on a screen or two.
 QUEUE_ROWS = 7
+OVERVIEW_ROWS = 3
 
 # Wagtail's own home panels are about pages: nothing in them for a case worker without page
 # permissions, and each costs queries.
@@ -50,14 +53,14 @@ class QueuePanel(_Panel):
 
     template_name = "casework/admin/panels/queue.html"
 
-    def __init__(self, *, queue: Queue, index: int, user, now, closures):
+    def __init__(self, *, queue: Queue, index: int, user, now, closures, shown: int):
         cases = queue_cases(queue=queue, user=user, now=now, closures=closures)
         rows = [
             (case, due, due is not None and due < now)
-            for case in cases[:QUEUE_ROWS]
+            for case in cases[:shown]
             for due in [queue.due_for(case, closures=closures)]
         ]
-        count = len(rows) if len(rows) < QUEUE_ROWS else cases.count()
+        count = len(rows) if len(rows) < shown else cases.count()
         self.order = index
         super().__init__(queue=queue, rows=rows, count=count, heading=f"{queue.label}（{count}件）")
 
@@ -109,9 +112,11 @@ def dashboard_panels(request) -> list[Component]:
     if not user.has_perm("casework.view_case"):
         return []
     now, closures = timezone.now(), calendar_closures()
+    queues = queues_for(user=user)
+    shown = QUEUE_ROWS if len(queues) <= 4 else OVERVIEW_ROWS
     panels: list[Component] = [
-        QueuePanel(queue=queue, index=index, user=user, now=now, closures=closures)
-        for index, queue in enumerate(queues_for(user=user), start=1)
+        QueuePanel(queue=queue, index=index, user=user, now=now, closures=closures, shown=shown)
+        for index, queue in enumerate(queues, start=1)
     ]
     if user.has_perm("casework.handle_case"):
         panels += [

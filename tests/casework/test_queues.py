@@ -238,3 +238,15 @@ def test_the_age_filter_counts_days_on_the_tokyo_calendar(client, report, suppor
     month = _listed(client, support, age="30")
     assert inside.reference in week and outside.reference not in week
     assert outside.reference in month and inside.reference not in month
+
+
+def test_the_office_overview_shows_the_most_pressing_few_of_each_queue(
+    client, make_user, report, support
+):
+    cases = [report() for _ in range(5)]
+    office = make_user("office", roles.ADMINS)
+    overview = _panel(_home(client, office), "new_unassigned")
+    own = _panel(_home(client, support), "new_unassigned")
+    assert "（5件）" in overview and "すべて表示（5件）" in overview
+    assert sum(case.reference in overview for case in cases) == 3
+    assert all(case.reference in own for case in cases)  # support's own queue lists them all
