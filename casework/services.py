@@ -161,6 +161,11 @@ def _policy_lock(case: Case) -> Policy | None:
     return Policy.objects.select_for_update().get(pk=case.policy_id)
 
 
+_UNLOCKED_FIELDS = [
+    field.attname for field in Case._meta.concrete_fields if field.attname not in {"id", "state"}
+]
+
+
 def _case_lock(case: Case) -> None:
     """Hold the case's row until commit (after its policy's, as assessment_compute does) and
     bring `case` up to date from it. A transition saves the whole object, so a copy read before
@@ -169,10 +174,13 @@ def _case_lock(case: Case) -> None:
 
     Raises ConcurrentTransition when someone moved the case since `case` was read, as the
     save's own state check would (ConcurrentTransitionMixin), before anything is written."""
-    state = case.state
-    case.refresh_from_db(from_queryset=Case.objects.select_for_update(no_key=True))
-    if case.state != state:
+    locked = Case.objects.select_for_update(no_key=True).values_list("state", flat=True)
+    if locked.get(pk=case.pk) != case.state:
         raise ConcurrentTransition("the case changed state since it was read")
+    # Every field but the (unchanged, protected) state: django-fsm's refresh of a protected field
+    # lifts the protection on the field object every thread shares, so two threads refreshing at
+    # once fail with "Direct state modification is not allowed".
+    case.refresh_from_db(fields=_UNLOCKED_FIELDS)
 
 
 def _require_party(case: Case, user) -> bool:
