@@ -76,7 +76,3 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} の査定（{self.total:,}円）"
-
-    @property
-    def reviewer_is_doctor(self) -> bool:
-        return self.specialty != Specialty.LAW
