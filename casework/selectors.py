@@ -4,7 +4,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -33,7 +33,7 @@ from .models import (
     Policy,
     Procedure,
 )
-from .service_levels import TOKYO, Closures, add_business_time, response_due
+from .service_levels import Closures, add_business_time, response_due, tokyo_midnight
 
 
 def policy_for_claim(*, facility, doctor, claim_date) -> Policy | None:
@@ -391,8 +391,8 @@ def monthly_new_cases(*, months: int = 12, today: date | None = None) -> list[tu
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     starts.reverse()
-    bounds = [_tokyo_midnight(start) for start in starts]
-    bounds.append(_tokyo_midnight((starts[-1] + timedelta(days=31)).replace(day=1)))
+    bounds = [tokyo_midnight(start) for start in starts]
+    bounds.append(tokyo_midnight((starts[-1] + timedelta(days=31)).replace(day=1)))
     counts = {
         f"m{index}": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end))
         for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))
@@ -411,10 +411,6 @@ def monthly_new_cases(*, months: int = 12, today: date | None = None) -> list[tu
         for index, start in enumerate(starts):
             table[start][fields[row["procedure_id"]]] += row[f"m{index}"]
     return list(table.items())
-
-
-def _tokyo_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=TOKYO)
 
 
 def cases_for_member(*, user) -> QuerySet[Case]:

@@ -141,7 +141,9 @@ def business_time_between(
     last_day = end.astimezone(TOKYO).date()
     while day <= last_day:
         if is_business_day(day, closures=closures):
-            total += _elapsed(max(start, _midnight(day)), min(end, _midnight(day + _ONE_DAY)))
+            total += _elapsed(
+                max(start, tokyo_midnight(day)), min(end, tokyo_midnight(day + _ONE_DAY))
+            )
         day += _ONE_DAY
     return total
 
@@ -164,7 +166,7 @@ def add_business_time(
         if cursor - closed_since > _NO_BUSINESS_DAY_FOR:
             raise ValueError("the calendar leaves no business day: check the closing days")
         day = cursor.date()
-        next_midnight = _midnight(day + _ONE_DAY)
+        next_midnight = tokyo_midnight(day + _ONE_DAY)
         if is_business_day(day, closures=closures):
             closed_since = next_midnight
             available = _elapsed(cursor, next_midnight)
@@ -213,7 +215,8 @@ def _require_aware(**values: datetime | None) -> None:
             raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
 
 
-def _midnight(day: date) -> datetime:
+def tokyo_midnight(day: date) -> datetime:
+    """The start of `day` in Asia/Tokyo (bounds for indexed date comparisons)."""
     return datetime.combine(day, time(), tzinfo=TOKYO)
 
 

@@ -4,7 +4,7 @@ wagtail-modeladmin is not used: Wagtail 8 ships ModelViewSet, which modeladmin w
 and it gives filters, search and custom views without another dependency.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import django_filters
 from django import forms
@@ -24,6 +24,7 @@ from .choices import CaseState, ProcedureField
 from .exports import SafeSpreadsheetExportMixin
 from .models import Case, PatientDataAccess, Procedure
 from .selectors import QUEUES, calendar_closures, queue_work_count
+from .service_levels import tokyo_midnight
 from .views import staff
 
 _RISKS = {
@@ -46,10 +47,6 @@ class _PersonChoiceField(forms.ModelChoiceField):
 
 class _PersonFilter(django_filters.ModelChoiceFilter):
     field_class = _PersonChoiceField
-
-
-def _tokyo_midnight(day):
-    return timezone.make_aware(datetime.combine(day, time()))
 
 
 class CaseFilterSet(WagtailFilterSet):
@@ -94,9 +91,9 @@ class CaseFilterSet(WagtailFilterSet):
         # defeat its index and scan every case.
         _, youngest, oldest = _AGES[value]
         today = timezone.localdate()
-        queryset = queryset.filter(received_at__lt=_tokyo_midnight(today - timedelta(youngest - 1)))
+        queryset = queryset.filter(received_at__lt=tokyo_midnight(today - timedelta(youngest - 1)))
         if oldest is not None:
-            queryset = queryset.filter(received_at__gte=_tokyo_midnight(today - timedelta(oldest)))
+            queryset = queryset.filter(received_at__gte=tokyo_midnight(today - timedelta(oldest)))
         return queryset
 
     def filter_overdue(self, queryset, name, value):
