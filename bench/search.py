@@ -1,26 +1,33 @@
-"""Precedent search with the embedded database backend, on SQLite and on PostgreSQL.
+"""Precedent search on every backend: the database backend on SQLite and on PostgreSQL, and
+the Elasticsearch backend.
 
-    .venv/bin/python bench/search.py [--cases 100000] [--queries 1000] [--database sqlite|postgresql|both]
+    .venv/bin/python bench/search.py [--cases 100000] [--queries 1000] [--backend sqlite ...]
 
-For each database: a throw-away database (SQLite: a temp file through BENCH_DB; PostgreSQL: a
-fresh database amrm_bench_<pid> on --postgres-url, dropped afterwards), `manage.py migrate` in a
+--backend (repeatable; default: all three) sqlite, postgresql (on --postgres-url) or
+elasticsearch (on --elasticsearch-url; `scripts/elasticsearch start` starts a local node).
+For each: a throw-away store (SQLite: a temp file through BENCH_DB; PostgreSQL: a fresh database
+amrm_bench_<pid>, dropped afterwards; Elasticsearch: an alias amrm-bench-<pid> and its index,
+deleted afterwards, with a temp SQLite file for the synonym groups), `manage.py migrate` in a
 subprocess (which seeds the synonym groups), then in another subprocess with Django set up:
 
 * generates --cases synthetic PrecedentDocuments deterministically (random.Random(--seed)) from
   Japanese fragments (procedures under several names, symptoms, the patient's behaviour; 2-4
   sentences each) and indexes them in batches of 1,000 through get_search_backend().index(batch),
   timed: indexing throughput in cases/s (analysis included, document generation not);
-* analyses the database for the planner afterwards (SQLite: ANALYZE then PRAGMA optimize;
-  PostgreSQL: VACUUM ANALYZE, i.e. ANALYZE plus the visibility map autovacuum would set);
+  Elasticsearch writes without waiting for each batch to become searchable (REFRESH off), as a
+  rebuild does, and refreshes once at the end;
+* analyses the store afterwards (SQLite: ANALYZE then PRAGMA optimize; PostgreSQL: VACUUM
+  ANALYZE, i.e. ANALYZE plus the visibility map autovacuum would set; Elasticsearch: refresh);
 * runs 20 warm-up queries (not timed), then --queries varied queries (1-4 words, procedure names,
   synonyms, symptoms, behaviours, natural sentences; some with an outcome / year / field filter,
   some sorted by date) through backend.search(q, per_page=10), each timed;
 * 20 warm-up then --similar timed backend.similar(key) calls on random keys.
 
-Prints p50/p95/p99 in ms for search and similar, the index size in rows (and on disk), the CPU
-count and the exact command line; then where the time of a search goes, per SQL statement kind
-(measured with a connection execute_wrapper around every statement of the timed calls).
---keep leaves the database in place (its path / name is printed) to look at query plans.
+Prints one table, a row per backend: p50/p95/p99 in ms for search and similar, the index size in
+rows (and on disk), cases indexed/s; the CPU count and the exact command line; then where the time
+of a search goes, per SQL statement kind (a connection execute_wrapper around every statement of
+the timed calls) or per Elasticsearch request kind (a wrapper around the client's requests).
+--keep leaves the store in place (its path / name is printed) to look at query plans.
 """
 
 import argparse
@@ -250,18 +257,51 @@ def _classify(sql: str, params) -> str:
     return "other"
 
 
+def _classify_request(target: str, body) -> str:
+    """The kind of an Elasticsearch request the backend sends (see search/backends/elasticsearch)."""
+    body = body or {}
+    if "/_doc/" in target:
+        return "similar: source entry"
+    if "words" in body.get("aggs", {}):
+        return "word frequencies"
+    if body.get("size") == 0:
+        return "relaxation probes (size 0)"
+    if body.get("aggs"):
+        return "ranked page + facets"
+    if target.endswith("/_search"):
+        return "similar: candidates"
+    return "other"
+
+
 class _Recorder:
+    """Time per statement (SQL) or request (Elasticsearch) kind, while `current` is a dict."""
+
     def __init__(self):
         self.current: dict[str, float] | None = None
+
+    def _add(self, kind: str, start: float) -> None:
+        if self.current is not None:
+            self.current[kind] = self.current.get(kind, 0.0) + time.perf_counter() - start
 
     def __call__(self, execute, sql, params, many, context):
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            if self.current is not None:
-                kind = _classify(sql, params)
-                self.current[kind] = self.current.get(kind, 0.0) + time.perf_counter() - start
+            self._add(_classify(sql, params), start)
+
+    def wrap_transport(self, transport) -> None:
+        # The client and its .options() copies share one transport: every request passes here.
+        perform = transport.perform_request
+
+        def timed(method, target, **kwargs):
+            start = time.perf_counter()
+            try:
+                return perform(method, target, **kwargs)
+            finally:
+                self._add(_classify_request(target, kwargs.get("body")), start)
+
+        transport.perform_request = timed
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -280,12 +320,12 @@ def worker(args) -> None:
     from django.db import connection
 
     from search.backends import get_search_backend
-    from search.models import PrecedentEntry
 
     def log(message):
         print(f"  [{args.label}] {message}", file=sys.stderr, flush=True)
 
     backend = get_search_backend()
+    elastic = hasattr(backend, "alias")
     rng = random.Random(args.seed)
     indexing = 0.0
     for start in range(0, args.cases, BATCH):
@@ -298,31 +338,25 @@ def worker(args) -> None:
             log(f"indexed {done:,} ({done / indexing:,.0f} cases/s)")
 
     began = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
-            cursor.execute("PRAGMA optimize")
-            analysed = "ANALYZE; PRAGMA optimize"
-        else:
-            cursor.execute("VACUUM ANALYZE search_precedententry")
-            analysed = "VACUUM ANALYZE search_precedententry"
+    if elastic:
+        backend.client.indices.refresh(index=backend.alias)
+        analysed = "refresh"
+    else:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("ANALYZE")
+                cursor.execute("PRAGMA optimize")
+                analysed = "ANALYZE; PRAGMA optimize"
+            else:
+                cursor.execute("VACUUM ANALYZE search_precedententry")
+                analysed = "VACUUM ANALYZE search_precedententry"
     analyse_s = time.perf_counter() - began
     log(f"{analysed}: {analyse_s:.1f} s")
-
-    rows = PrecedentEntry.objects.count()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT COUNT(*) FROM search_precedent_fts")
-            fts_rows = cursor.fetchone()[0]
-            size = Path(connection.settings_dict["NAME"]).stat().st_size
-            wal = Path(str(connection.settings_dict["NAME"]) + "-wal")
-            size += wal.stat().st_size if wal.exists() else 0
-        else:
-            fts_rows = rows  # the GIN index is on the table itself
-            cursor.execute("SELECT pg_total_relation_size('search_precedententry')")
-            size = cursor.fetchone()[0]
+    rows, fts_rows, size, engine, version = (_elastic_store if elastic else _sql_store)(backend)
 
     recorder = _Recorder()
+    if elastic:
+        recorder.wrap_transport(backend.client.transport)
     qrng = random.Random(args.seed + 1)
     queries = [make_query(qrng) for _ in range(WARMUP + args.queries)]
     search_ms, totals, matched_all, breakdown = [], [], 0, []
@@ -361,8 +395,8 @@ def worker(args) -> None:
     print(
         json.dumps(
             {
-                "vendor": connection.vendor,
-                "server_version": _server_version(connection),
+                "vendor": engine,
+                "server_version": version,
                 "rows": rows,
                 "fts_rows": fts_rows,
                 "size_bytes": size,
@@ -395,16 +429,41 @@ def worker(args) -> None:
 def _with_python(sql_seconds: dict[str, float], elapsed_ms: float) -> dict[str, float]:
     # Milliseconds per statement kind, plus what is not SQL (analysis, ranking, snippets).
     out = {k: v * 1000 for k, v in sql_seconds.items()}
-    out["not SQL (Python)"] = max(elapsed_ms - sum(out.values()), 0.0)
+    out["not the store (Python)"] = max(elapsed_ms - sum(out.values()), 0.0)
     return out
 
 
-def _server_version(connection) -> str:
+def _sql_store(backend) -> tuple[int, int, int, str, str]:
+    """(entries, full-text rows, bytes on disk, engine, version) of the database backend."""
+    from django.db import connection
+
+    from search.models import PrecedentEntry
+
+    rows = PrecedentEntry.objects.count()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
-        )
-        return cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM search_precedent_fts")
+            fts_rows = cursor.fetchone()[0]
+            size = Path(connection.settings_dict["NAME"]).stat().st_size
+            wal = Path(str(connection.settings_dict["NAME"]) + "-wal")
+            size += wal.stat().st_size if wal.exists() else 0
+            cursor.execute("SELECT sqlite_version()")
+        else:
+            fts_rows = rows  # the GIN index is on the table itself
+            cursor.execute("SELECT pg_total_relation_size('search_precedententry')")
+            size = cursor.fetchone()[0]
+            cursor.execute("SHOW server_version")
+        return rows, fts_rows, size, connection.vendor, cursor.fetchone()[0]
+
+
+def _elastic_store(backend) -> tuple[int, int, int, str, str]:
+    """The same for the Elasticsearch backend: documents, store size of the aliased index."""
+    client = backend.client
+    rows = client.count(index=backend.alias)["count"]
+    size = client.indices.stats(index=backend.alias, metric="store")["_all"]["primaries"]
+    # GET / is not there on the node scripts/elasticsearch starts (no rest-root module).
+    version = ", ".join(client.cluster.stats()["nodes"]["versions"])
+    return rows, rows, size["store"]["size_in_bytes"], "elasticsearch", version
 
 
 def _breakdown(per_call: list[dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -417,9 +476,9 @@ def _breakdown(per_call: list[dict[str, float]]) -> dict[str, dict[str, float]]:
         values = [call.get(kind, 0.0) for call in per_call]
         p = _percentiles(values)
         out[kind] = {"p50": p["p50"], "p95": p["p95"], "share": sum(values) / grand}
-    sql = [sum(v for k, v in c.items() if k != "not SQL (Python)") for c in per_call]
+    sql = [sum(v for k, v in c.items() if k != "not the store (Python)") for c in per_call]
     p = _percentiles(sql)
-    out["(all SQL)"] = {"p50": p["p50"], "p95": p["p95"], "share": sum(sql) / grand}
+    out["(all store calls)"] = {"p50": p["p50"], "p95": p["p95"], "share": sum(sql) / grand}
     return out
 
 
@@ -502,6 +561,36 @@ def run_postgresql(args) -> dict:
     return result
 
 
+def run_elasticsearch(args) -> dict:
+    from elasticsearch import Elasticsearch
+
+    alias = f"amrm-bench-{os.getpid()}"
+    workdir = Path(tempfile.mkdtemp(prefix="amrm-search-bench-"))
+    env = {
+        "BENCH_DB": str(workdir / "synonyms.sqlite3"),
+        "ELASTICSEARCH_URL": args.elasticsearch_url,
+        "BENCH_ELASTICSEARCH_INDEX": alias,
+    }
+    try:
+        result = _run_one("elasticsearch", args, env)
+    finally:
+        if args.keep:
+            print(
+                f"  [elasticsearch] kept alias {alias} at {args.elasticsearch_url}", file=sys.stderr
+            )
+        else:
+            # By name: the node refuses wildcard deletes (action.destructive_requires_name).
+            client = Elasticsearch(args.elasticsearch_url)
+            names = list(client.indices.get(index=f"{alias}-*", allow_no_indices=True))
+            if names:
+                client.indices.delete(index=",".join(names))
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+RUNNERS = {"sqlite": run_sqlite, "postgresql": run_postgresql, "elasticsearch": run_elasticsearch}
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -522,12 +611,12 @@ def report(args, command: str, results: dict[str, dict]) -> None:
     )
     for label, r in results.items():
         print(
-            f"  {label}: {r['vendor']} {r['server_version']}; analysed after indexing with "
+            f"  {label}: {r['vendor']} {r['server_version']}; after indexing: "
             f"`{r['analysed']}` ({r['analyse_s']:.1f} s)"
         )
     print()
     head = (
-        f"{'database':11} {'rows':>8} {'fts rows':>8} {'size MB':>8} {'index/s':>8} "
+        f"{'backend':13} {'rows':>8} {'fts rows':>8} {'size MB':>8} {'index/s':>8} "
         f"{'search p50':>10} {'p95':>7} {'p99':>7} {'max':>7} "
         f"{'similar p50':>11} {'p95':>7} {'p99':>7} {'max':>7}"
     )
@@ -536,7 +625,7 @@ def report(args, command: str, results: dict[str, dict]) -> None:
     for label, r in results.items():
         s, m = r["search"], r["similar"]
         print(
-            f"{label:11} {r['rows']:>8,} {r['fts_rows']:>8,} {r['size_bytes'] / 1e6:>8.1f} "
+            f"{label:13} {r['rows']:>8,} {r['fts_rows']:>8,} {r['size_bytes'] / 1e6:>8.1f} "
             f"{r['index_cases_per_s']:>8,.0f} "
             f"{s['p50']:>10.1f} {s['p95']:>7.1f} {s['p99']:>7.1f} {s['max']:>7.1f} "
             f"{m['p50']:>11.1f} {m['p95']:>7.1f} {m['p99']:>7.1f} {m['max']:>7.1f}"
@@ -547,7 +636,8 @@ def report(args, command: str, results: dict[str, dict]) -> None:
             f"\n{label}: median total hits per search {r['median_total']:,.0f}; "
             f"{r['matched_all_share']:.0%} of searches had a case with every word"
         )
-        print(f"  {'SQL per call (ms)':32} {'p50':>8} {'p95':>8} {'share':>6}")
+        unit = "requests" if r["vendor"] == "elasticsearch" else "SQL"
+        print(f"  {unit + ' per call (ms)':32} {'p50':>8} {'p95':>8} {'share':>6}")
         for title, key in (("search", "search_breakdown"), ("similar", "similar_breakdown")):
             for kind, v in sorted(r[key].items(), key=lambda kv: -kv[1]["share"]):
                 print(
@@ -565,14 +655,24 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--similar", type=int, default=200, help="timed similar() calls")
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--backend",
+        action="append",
+        choices=list(RUNNERS),
+        help="sqlite, postgresql or elasticsearch; repeatable (default: all three)",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
         help="server to create the throw-away database on",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the database(s) afterwards")
+    parser.add_argument(
+        "--elasticsearch-url",
+        default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
+        help="node to index into (scripts/elasticsearch start)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the store(s) afterwards")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -586,11 +686,7 @@ def main() -> None:
         else sys.executable
     )
     command = shlex.join([executable, *sys.argv])
-    results = {}
-    if args.database in ("sqlite", "both"):
-        results["sqlite"] = run_sqlite(args)
-    if args.database in ("postgresql", "both"):
-        results["postgresql"] = run_postgresql(args)
+    results = {name: RUNNERS[name](args) for name in args.backend or RUNNERS}
     report(args, command, results)
 
 
