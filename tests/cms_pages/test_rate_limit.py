@@ -33,7 +33,7 @@ def test_another_address_can_still_send_and_anyone_can_still_read(client, site_p
         client.post(page.url, {})
     assert client.get(page.url).status_code == 200
     response = client.post(page.url, _valid_data(page), REMOTE_ADDR="198.51.100.30")
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert FormSubmission.objects.filter(page=page).count() == 1
 
 
@@ -42,4 +42,4 @@ def test_gets_and_other_pages_never_count(client, site_pages):
     for _ in range(_limit() + 1):
         assert client.get(page.url).status_code == 200
         assert client.post(site_pages["faq"].url, {}).status_code != 429
-    assert client.post(page.url, _valid_data(page)).status_code == 200
+    assert client.post(page.url, _valid_data(page)).status_code == 302
