@@ -20,7 +20,20 @@ from wagtail.models import (
 )
 
 from .content import association as content
-from .models import CommitteeIndexPage, CommitteeMemberPage, FaqPage, FormField, FormPage, HomePage
+from .content import news, privacy, profile
+from .models import (
+    AboutPage,
+    CommitteeIndexPage,
+    CommitteeMemberPage,
+    ContactPage,
+    ContactSettings,
+    ContentPage,
+    FaqPage,
+    FormField,
+    FormPage,
+    HomePage,
+    NewsIndexPage,
+)
 from .models.faq import faq_anchor
 
 logger = logging.getLogger(__name__)
@@ -33,6 +46,9 @@ WORKFLOW_NAME = "公開承認ワークフロー"
 # moderation; approvers publish.
 _EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 _APPROVER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+# The contact details go live the moment they are saved (settings have no moderation): only
+# those who may publish may change them.
+_APPROVER_SETTINGS_PERMISSIONS = [("cms_pages", "change_contactsettings")]
 _MEDIA_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("wagtailimages", "add_image"),
@@ -193,6 +209,12 @@ def _committee(home: HomePage, report: LoadReport) -> CommitteeIndexPage:
     return index
 
 
+def _contact_settings(home: HomePage) -> None:
+    """The 連絡先 setting of the home page's site, with what the source gives (never overwritten)."""
+    for site in Site.objects.filter(root_page=home):
+        ContactSettings.objects.get_or_create(site=site, defaults=profile.CONTACT_SETTINGS)
+
+
 def moderation_setup(*, home: Page) -> None:
     """Editors submit, 公開承認 approves: groups, their permissions and the workflow on `home`."""
     editors, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
@@ -214,6 +236,12 @@ def moderation_setup(*, home: Page) -> None:
                     content_type__app_label="wagtailcore", codename=codename
                 ),
             )
+    approvers.permissions.add(
+        *(
+            Permission.objects.get(content_type__app_label=app, codename=code)
+            for app, code in _APPROVER_SETTINGS_PERMISSIONS
+        )
+    )
     task, _ = GroupApprovalTask.objects.get_or_create(name=APPROVERS_GROUP)
     task.groups.add(approvers)
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
@@ -232,9 +260,18 @@ def site_content_load() -> LoadReport:
         "request": _request_form(home, report),
         "committee": _committee(home, report),
         "faq": _child(home, FaqPage, report=report, body=faq_body, **content.FAQ),
+        "about": _child(
+            home, AboutPage, report=report, facts=profile.ABOUT_FACTS, **profile.ABOUT_PAGE
+        ),
+        "contact": _child(home, ContactPage, report=report, **profile.CONTACT_PAGE),
+        "privacy": _child(
+            home, ContentPage, report=report, body=privacy.PRIVACY_BODY, **privacy.PRIVACY_PAGE
+        ),
+        "news": _child(home, NewsIndexPage, report=report, **news.NEWS_INDEX),
     }
     # Buttons link to other pages, so streams with buttons are filled once every page exists.
-    for (slug, field_name), blocks in content.LINKED_STREAMS.items():
+    linked_streams = {**content.LINKED_STREAMS, **profile.LINKED_STREAMS}
+    for (slug, field_name), blocks in linked_streams.items():
         page = pages[slug]
         if page in report.created:
             stream = _linked_stream(
@@ -243,4 +280,5 @@ def site_content_load() -> LoadReport:
             setattr(page, field_name, stream)
             _publish(page)
     moderation_setup(home=home)
+    _contact_settings(home)
     return report
