@@ -73,7 +73,9 @@ def demo_applications(
         for fields, days_ago, transition in _DEMO:
             submitted = datetime.combine(today - timedelta(days=days_ago), time(10, 40), TOKYO)
             with time_machine.travel(submitted, tick=False) as clock:
-                application = application_submit(fields={**_COMMON, **fields})
+                application = application_submit(
+                    fields={**_COMMON, **fields, "privacy_consented_at": timezone.now()}
+                )
                 if transition:
                     clock.move_to(submitted + timedelta(hours=23))
                     application_transition(application=application, name=transition, by=reviewer)

@@ -3,9 +3,11 @@
 import unicodedata
 
 from django import forms
+from django.utils import timezone
 
 from .. import rules
 from ..choices import Course, Society
+from ..privacy import privacy_consent_field
 from .choices import ApplicantRole, QualifyingRole
 from .eligibility import applicant_problem, doctor_problem, membership_problem
 from .models import Application
@@ -302,3 +304,9 @@ class ConfirmForm(StepForm):
         label="申込内容に誤りがないことを確認しました",
         error_messages={"required": "申込内容をご確認のうえ、チェックを入れてください。"},
     )
+    privacy_consent = privacy_consent_field(
+        required_message="お申し込みには、個人情報の取扱いへの同意が必要です。"
+    )
+
+    def application_fields(self) -> dict:
+        return {"privacy_consented_at": timezone.now()}

@@ -66,6 +66,12 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
     doctor_is_doctor = models.BooleanField("医師である", default=True)
     societies = models.JSONField("所属学会", default=list)
 
+    # When the applicant ticked the consent to the privacy policy on the confirmation step
+    # (casework.privacy); empty for applications made before the form asked for it.
+    privacy_consented_at = models.DateTimeField(
+        "個人情報の取扱いへの同意", null=True, blank=True, editable=False
+    )
+
     # Same facility (and, for 施術医コース, same doctor) and same period = a duplicate.
     duplicate_key = models.CharField(max_length=400, editable=False, db_index=True)
     created_at = models.DateTimeField("受付日時", default=timezone.now)

@@ -41,7 +41,9 @@ def step(request, name: str = ORDER[0]):
     if name != "confirm":
         return redirect("enrollment:step", wizard.following(name))
     try:
-        application = application_submit(fields=wizard.application_fields())
+        application = application_submit(
+            fields={**wizard.application_fields(), **form.application_fields()}
+        )
     except ValidationError as error:
         for text in error.messages:
             form.add_error(None, text)

@@ -49,6 +49,7 @@ class ApplicationViewSet(ServiceOnlyViewSet):
         "applicant_name",
         "created_at",
         "coverage_starts_on",
+        "privacy_consented_at",
     ]
     export_headings = {
         "reference": "受付番号",

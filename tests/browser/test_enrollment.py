@@ -69,6 +69,7 @@ def test_apply_be_approved_set_password_and_see_the_policy(open_page, support):
     expect(doctor.locator("#coverage-start")).to_contain_text(f"補償開始日：{_date(starts_on)}")
     expect(doctor.locator("main")).to_contain_text("みなと皮膚科")
     doctor.get_by_label("申込内容に誤りがないことを確認しました").check()
+    doctor.get_by_label("個人情報の取扱いに同意する").check()
     doctor.get_by_role("button", name="この内容で申し込む").click()
     expect(doctor.get_by_role("heading", level=1)).to_have_text("お申込みを受け付けました")
     expect(doctor.locator("#coverage-start")).to_contain_text(_date(starts_on))

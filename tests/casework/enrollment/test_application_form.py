@@ -23,6 +23,7 @@ FACILITY = {"facility_name": "あおば美容クリニック", "corporation_name
 DOCTOR = {"qualifying_role": "responsible", "doctor_name": "高橋 花子",
           "doctor_name_kana": "たかはし はなこ", "doctor_is_doctor": "yes",
           "societies": ["jsaps"]}  # fmt: skip
+CONFIRM = {"agree": "on", "privacy_consent": "on"}
 
 
 def _text(response) -> str:
@@ -69,7 +70,7 @@ def test_a_facility_application_goes_through_every_step_and_is_confirmed(
     assert "医療法人の理事長" in html
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/join/confirm/", {"agree": "on"})
+        response = client.post("/join/confirm/", CONFIRM)
     assert response["Location"] == "/join/done/"
     application = Application.objects.get()
     assert application.state == "received"
@@ -152,10 +153,10 @@ def test_a_branch_clinic_owes_no_capital(client):
 
 def test_a_duplicate_application_is_refused_with_a_message(client):
     _fill_all(client)
-    client.post("/join/confirm/", {"agree": "on"})
+    client.post("/join/confirm/", CONFIRM)
     # The same clinic again, written with full-width spaces and another applicant.
     _fill_all(client, facility={"facility_name": "あおば美容クリニック　"})
-    response = client.post("/join/confirm/", {"agree": "on"})
+    response = client.post("/join/confirm/", CONFIRM)
     assert response.status_code == 200
     assert DUPLICATE in _text(response)
     assert Application.objects.count() == 1
@@ -166,7 +167,7 @@ def test_later_steps_cannot_be_reached_before_the_earlier_ones(client):
     assert client.get("/join/confirm/")["Location"] == "/join/course/"
     _fill(client, ("course", COURSE))
     assert client.get("/join/doctor/")["Location"] == "/join/applicant/"
-    assert client.post("/join/confirm/", {"agree": "on"})["Location"] == "/join/applicant/"
+    assert client.post("/join/confirm/", CONFIRM)["Location"] == "/join/applicant/"
     assert client.get("/join/done/")["Location"] == "/join/course/"
 
 
@@ -190,7 +191,7 @@ def test_tampered_later_steps_and_unknown_steps(client):
     _fill_all(client)
     # Step 1 changed afterwards to something invalid: the confirmation sends the person back.
     client.post("/join/course/", {**COURSE, "course": "gold"})
-    response = client.post("/join/confirm/", {"agree": "on"})
+    response = client.post("/join/confirm/", CONFIRM)
     assert response["Location"] == "/join/course/"
     assert not Application.objects.exists()
 
