@@ -1223,6 +1223,7 @@ def _walk(ctx: _Context, plan: _Plan) -> Case:
             urgency=plan.urgency,
             patient=plan.patient,
             no_payment_promised=True,
+            patient_data_confirmed=True,
         )
         for step, at in zip(plan.steps, times, strict=True):
             clock.move_to(at)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from . import rules
 from .choices import ComplaintType, Decision, OpinionConclusion, ReferralKind, Urgency
 from .models import AttachmentKind, Doctor, Procedure
+from .privacy import patient_data_confirmation_field
 from .uploads import upload_check
 
 # The longest text each field takes, in characters. Generous for what people write (a narrative
@@ -272,6 +273,7 @@ class CaseReportForm(forms.Form):
             "required": "この確認は必須です。支払い・約束をしている場合は、その旨を経緯にご記入のうえ協会にお電話ください。"
         },
     )
+    patient_data_confirmed = patient_data_confirmation_field()
     # Shown only once the claim date turned out to lie outside every policy period.
     confirm_outside_period = forms.BooleanField(
         label="保険期間外であることを理解したうえで相談します",
@@ -298,7 +300,7 @@ class CaseReportForm(forms.Form):
             "患者さんの情報",
             ["patient_name", "patient_name_kana", "patient_phone", "patient_email", "patient_age"],
         ),
-        ("確認", ["no_payment_promised", "confirm_outside_period"]),
+        ("確認", ["no_payment_promised", "patient_data_confirmed", "confirm_outside_period"]),
     ]
 
     def fieldsets(self):
@@ -354,6 +356,7 @@ class CaseReportForm(forms.Form):
             "patient_demands": data["patient_demands"],
             "urgency": data["urgency"],
             "no_payment_promised": data["no_payment_promised"],
+            "patient_data_confirmed": data["patient_data_confirmed"],
             "attachments": [(data["attachment"], data["attachment_kind"])]
             if data["attachment"]
             else [],

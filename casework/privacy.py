@@ -31,3 +31,25 @@ def privacy_consent_field(*, required_message: str) -> forms.BooleanField:
         ),
         error_messages={"required": required_message},
     )
+
+
+# 苦情相談: a member reporting a complaint gives the association the patient's information, medical
+# information among it (要配慮個人情報), which may be given to a third party only with the patient's
+# consent or where the Act allows it without (法令に基づく場合 and the like).
+PATIENT_DATA_UNCONFIRMED = "患者さんの情報の提供について確認のうえ、チェックを入れてください。"
+
+
+def patient_data_confirmation_field() -> forms.BooleanField:
+    """The member's required confirmation, on the report form, that the patient's information is
+    handled under the privacy policy and given with the patient's consent or a lawful basis."""
+    return forms.BooleanField(
+        label=(
+            "患者さんの情報を協会へ提供することについて、患者さんの同意を得ている"
+            "（または法令により同意が不要な場合にあたる）ことを確認しました"
+        ),
+        help_text=format_html(
+            "患者さんの情報（病状などの要配慮個人情報を含みます）は、{}に従って取り扱います。",
+            privacy_policy_link(),
+        ),
+        error_messages={"required": PATIENT_DATA_UNCONFIRMED},
+    )

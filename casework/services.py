@@ -26,6 +26,7 @@ from .models import (
     PatientInfo,
     Policy,
 )
+from .privacy import PATIENT_DATA_UNCONFIRMED
 from .selectors import policy_for_claim, reviewer_conflicted
 from .service_level_records import case_response_by_message, case_service_level_record
 from .tasks import precedent_index_update
@@ -57,6 +58,7 @@ def case_report(
     patient_demands: str = "",
     urgency: str = "normal",
     no_payment_promised: bool,
+    patient_data_confirmed: bool,
     attachments: Sequence[tuple[object, str]] = (),
 ) -> Case:
     """Record a member's complaint report as a new case in 受付, with its (upload, kind)
@@ -69,6 +71,8 @@ def case_report(
                 "no_payment_promised": "患者さんに金銭を支払っていない・約束していないことをご確認ください。"
             }
         )
+    if not patient_data_confirmed:
+        raise ValidationError({"patient_data_confirmed": PATIENT_DATA_UNCONFIRMED})
     now = timezone.localtime()
     case = Case(
         reference=_next_reference(now.year),
@@ -84,6 +88,7 @@ def case_report(
         patient_demands=patient_demands,
         urgency=urgency,
         no_payment_promised=no_payment_promised,
+        patient_data_confirmed_at=now,
         risk_self_harm=ComplaintType.SELF_HARM in complaint_types,
         risk_lawsuit=ComplaintType.LAWSUIT in complaint_types,
         risk_online=ComplaintType.ONLINE_POST in complaint_types,

@@ -94,6 +94,12 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
         default=False,
         help_text="会員が独自に支払いや約束をすると補償の対象外となることがあります。",
     )
+    # 要配慮個人情報: when the member confirmed, reporting, that the patient's information is
+    # handled under the privacy policy and given with the patient's consent or another lawful
+    # basis. Empty for cases reported before the form asked.
+    patient_data_confirmed_at = models.DateTimeField(
+        "患者さんの情報の提供についての確認（会員）", null=True, blank=True
+    )
     # Risk flags: set from the complaint types when reported; staff may adjust them.
     risk_self_harm = models.BooleanField("自傷・希死念慮", default=False)
     risk_lawsuit = models.BooleanField("訴訟リスク", default=False)

@@ -61,6 +61,7 @@ def test_member_reports_staff_triage_member_sees_state_and_message(open_page, pe
     member_page.locator("#id_patient_name").fill("試験 花子")
     member_page.locator("#id_attachment").set_input_files(str(photo))
     member_page.locator("#id_no_payment_promised").check()
+    member_page.locator("#id_patient_data_confirmed").check()
     member_page.get_by_role("button", name="相談内容を送信する").click()
 
     expect(member_page.locator("main")).to_contain_text("ご相談を受け付けました")
@@ -128,6 +129,7 @@ def paid_and_asked(people, django_user_model):
             procedure_date=date.today(), claim_date=date.today(),
             complaint_types=["result"], narrative="左右差があると言われた。",
             patient_demands="", patient={"name": "試験 花子"}, no_payment_promised=True,
+            patient_data_confirmed=True,
         )  # fmt: skip
 
     paid = _walk(report(), support, "start_triage", "refer_to_review")

@@ -134,6 +134,7 @@ def report(member, facility, doctor, policy):
             "patient_demands": "施術費用の全額返金",
             "patient": {"name": "佐藤 花子", "phone": "090-1234-5678"},
             "no_payment_promised": True,
+            "patient_data_confirmed": True,
         }
         return case_report(**{**fields, **overrides})
 

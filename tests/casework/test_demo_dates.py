@@ -69,6 +69,7 @@ def test_on_any_day_the_demo_member_is_covered_and_reports_within_cover(
                 "urgency": "normal",
                 "patient_name": "見本 花子",
                 "no_payment_promised": "on",
+                "patient_data_confirmed": "on",
             },
         )
         assert OUT_OF_PERIOD not in response.content.decode()

@@ -36,6 +36,7 @@ def _report_data(**overrides):
         "patient_name": "高橋 一郎",
         "patient_phone": "090-9999-0000",
         "no_payment_promised": "on",
+        "patient_data_confirmed": "on",
     }
     return {**data, **overrides}
 

@@ -348,6 +348,7 @@ def walk_data(
         "narrative": "埋没法の3週間後、左右差があると言われた。",
         "patient": {"name": "佐藤 花子", "phone": "090-1234-5678"},
         "no_payment_promised": True,
+        "patient_data_confirmed": True,
     }
     own_case = case_report(reporter=member, facility=facility, doctor=doctor, **report)
     own_case = case_transition(case=own_case, name="start_triage", by=support)
