@@ -6,10 +6,13 @@ finds the phrase boundaries; the filter joins the phrases with `<wbr>` inside a 
 whose CSS (`word-break: keep-all; overflow-wrap: anywhere`, in site.css) lets the line break only
 at those `<wbr>`s, and anywhere only when one phrase is wider than the line.
 
-Plain text is escaped phrase by phrase. Text already marked safe (a rich-text fragment, a title with
+Plain text is escaped phrase by phrase; the line ends editors typed to break a heading by hand
+are dropped, as BudouX breaks it where a phone needs it. Text already marked safe (a rich-text fragment, a title with
 <mark>s) keeps its markup: BudouX's own HTML resolver puts the `<wbr>`s between the tags.
 """
 
+import re
+import unicodedata
 from functools import cache
 
 from budoux import load_default_japanese_parser
@@ -22,6 +25,28 @@ register = template.Library()
 
 #: The class whose CSS keeps phrases whole (cms_pages/static/css/site.css, "BudouX" block).
 CSS_CLASS = "budoux"
+
+
+# A line end typed in a heading field, with the spaces around it.
+_LINE_END = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _joined(text: str) -> str:
+    """`text` on one line: a line end next to Japanese goes (Japanese needs no space where a line
+    was cut, and BudouX finds the break), one between Latin words becomes a space."""
+
+    def join(match):
+        before, after = (
+            match.string[match.start() - 1 : match.start()],
+            match.string[match.end() :][:1],
+        )
+        return "" if (before and _is_wide(before)) or (after and _is_wide(after)) else " "
+
+    return _LINE_END.sub(join, text).strip()
 
 
 @cache
@@ -38,7 +63,8 @@ def _phrased(value) -> str:
         resolver.feed(str(value))
         resolver.close()
         return resolver.output
-    return "<wbr>".join(conditional_escape(phrase) for phrase in _parser().parse(str(value)))
+    phrases = _parser().parse(_joined(str(value)))
+    return "<wbr>".join(conditional_escape(phrase) for phrase in phrases)
 
 
 @register.filter(is_safe=True)

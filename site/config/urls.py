@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms_pages.seo import SITEMAPS, robots_txt
 from cms_pages.site_search import site_search_page
 
 urlpatterns = [
@@ -18,7 +19,8 @@ urlpatterns = [
     path("mypage/", include("casework.urls")),
     # Online enrolment (オンライン加入): the public application.
     path("join/", include("casework.enrollment.urls")),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}),
+    path("robots.txt", robots_txt),
 ]
 
 if settings.DEBUG:
