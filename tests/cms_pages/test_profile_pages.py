@@ -62,7 +62,7 @@ def test_the_profile_shows_no_contact_line_while_none_is_set(about):
     assert "<dt>連絡先</dt>" not in about
 
 
-HEADER_LINKS = ["/about/", "/committee/", "/faq/", "/news/", "/request/", "/join/", "/mypage/"]
+HEADER_LINKS = ["/about/", "/committee/", "/faq/", "/news/", "/request/", "/mypage/"]
 FOOTER_LINKS = {
     "/mypage/": "マイページ",
     "/join/": "オンライン加入",
