@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.ui.components import Component
 
+from .admin_table import deadline_html
 from .choices import ProcedureField
 from .selectors import (
     Queue,
@@ -56,9 +57,8 @@ class QueuePanel(_Panel):
     def __init__(self, *, queue: Queue, index: int, user, now, closures, shown: int):
         cases = queue_cases(queue=queue, user=user, now=now, closures=closures)
         rows = [
-            (case, due, due is not None and due < now)
+            (case, deadline_html(queue.due_for(case, closures=closures), now=now))
             for case in cases[:shown]
-            for due in [queue.due_for(case, closures=closures)]
         ]
         count = len(rows) if len(rows) < shown else cases.count()
         self.order = index

@@ -20,6 +20,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import roles
 from .accounts.names import display_name
+from .admin_table import LinkColumn, PlainColumn, ServiceLevelColumn
 from .choices import CaseState, ProcedureField
 from .exports import SafeSpreadsheetExportMixin
 from .models import Case, PatientDataAccess, Procedure
@@ -110,23 +111,6 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset.filter(queue.condition(user, timezone.now(), closures))
 
 
-class ServiceLevelColumn(Column):
-    """対応期限, from the case's stored service level, with overdue cases marked so they stand
-    out in the list (no query per row)."""
-
-    cell_template_name = "casework/admin/service_level_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        due = instance.response_due_at
-        context.update(
-            due=due,
-            overdue=due is not None and due < timezone.now(),
-            answered=instance.is_open and instance.response_given_at is not None,
-        )
-        return context
-
-
 class SafeExportIndexView(SafeSpreadsheetExportMixin, IndexView):
     """Wagtail's listing, its CSV and XLSX made safe to open (casework.exports)."""
 
@@ -197,16 +181,20 @@ class CaseViewSet(ServiceOnlyViewSet):
     # to serve; the filters and queues narrow it.
     list_per_page = 25
     list_display = [
-        "reference",
-        "state",
-        Column("procedure", label="施術", accessor="procedure"),
-        Column("facility", label="施設", accessor="facility"),
-        Column(
+        LinkColumn(
+            "reference", label="受付番号", sort_key="reference", url_name="casework_case:inspect"
+        ),
+        PlainColumn("state", label="状態", accessor="get_state_display", sort_key="state"),
+        PlainColumn("procedure", label="施術", accessor="procedure"),
+        PlainColumn("facility", label="施設", accessor="facility"),
+        PlainColumn(
             "handler",
             label="担当者",
             accessor=lambda case: display_name(case.handler) if case.handler else "",
         ),
-        Column("received_at", label="受付日時", accessor="received_at", sort_key="received_at"),
+        PlainColumn(
+            "received_at", label="受付日時", accessor="received_at", sort_key="received_at"
+        ),
         ServiceLevelColumn("service_level", label="対応期限"),
     ]
     # The list's own columns: no patient data and no narrative leave through an export.
