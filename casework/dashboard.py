@@ -1,5 +1,6 @@
 """Panels on the admin's home page: each role's own queues first, then the office's overview."""
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.auth import user_has_any_page_permission
@@ -25,11 +26,15 @@ FIELD_COLOURS = {
 }
 _CHART_HEIGHT, _BAR_WIDTH, _GAP = 160, 28, 12
 
-#: How many cases of each queue the home lists; the link under it opens the whole queue. Someone
-#: with more queues than a role has (the office, overseeing them all) sees the most pressing few
-#: of each, so the whole overview fits on a screen or two.
+#: The monthly chart counts a year of cases; it moves only as cases arrive, so it is counted
+#: again at most this often (the panel says so).
+CHART_SECONDS = 600
+
+#: How many cases of each queue the home lists; the link under it opens the whole queue.
 QUEUE_ROWS = 7
-OVERVIEW_ROWS = 3
+#: Someone with more queues than any one role works (the office, overseeing them all) sees one
+#: table of the queues with their counts, each linking to its list, instead of a panel each.
+OVERVIEW_QUEUES = 5
 
 # Wagtail's own home panels are about pages: nothing in them for a case worker without page
 # permissions, and each costs queries.
@@ -54,15 +59,30 @@ class QueuePanel(_Panel):
 
     template_name = "casework/admin/panels/queue.html"
 
-    def __init__(self, *, queue: Queue, index: int, user, now, closures, shown: int):
+    def __init__(self, *, queue: Queue, index: int, user, now, closures):
         cases = queue_cases(queue=queue, user=user, now=now, closures=closures)
         rows = [
             (case, deadline_html(queue.due_for(case, closures=closures), now=now))
-            for case in cases[:shown]
+            for case in cases[:QUEUE_ROWS]
         ]
-        count = len(rows) if len(rows) < shown else cases.count()
+        count = len(rows) if len(rows) < QUEUE_ROWS else cases.count()
         self.order = index
         super().__init__(queue=queue, rows=rows, count=count, heading=f"{queue.label}（{count}件）")
+
+
+class QueueOverviewPanel(_Panel):
+    """Every queue of the flow in one table: its count, linking to its list."""
+
+    order = 1
+    template_name = "casework/admin/panels/queue_overview.html"
+
+    def __init__(self, *, queues: list[Queue], user, now, closures):
+        super().__init__(
+            rows=[
+                (queue, queue_cases(queue=queue, user=user, now=now, closures=closures).count())
+                for queue in queues
+            ]
+        )
 
 
 class OpenCasesPanel(_Panel):
@@ -113,17 +133,30 @@ def dashboard_panels(request) -> list[Component]:
         return []
     now, closures = timezone.now(), calendar_closures()
     queues = queues_for(user=user)
-    shown = QUEUE_ROWS if len(queues) <= 4 else OVERVIEW_ROWS
-    panels: list[Component] = [
-        QueuePanel(queue=queue, index=index, user=user, now=now, closures=closures, shown=shown)
-        for index, queue in enumerate(queues, start=1)
-    ]
+    if len(queues) >= OVERVIEW_QUEUES:
+        panels: list[Component] = [
+            QueueOverviewPanel(queues=queues, user=user, now=now, closures=closures)
+        ]
+    else:
+        panels = [
+            QueuePanel(queue=queue, index=index, user=user, now=now, closures=closures)
+            for index, queue in enumerate(queues, start=1)
+        ]
     if user.has_perm("casework.handle_case"):
         panels += [
             OpenCasesPanel(counts=case_counts_by_state()),
-            NewCasesChartPanel(chart=_chart(monthly_new_cases())),
+            NewCasesChartPanel(chart=_chart(_monthly_new_cases()), minutes=CHART_SECONDS // 60),
         ]
     return panels
+
+
+def _monthly_new_cases():
+    today = timezone.localdate()
+    return cache.get_or_set(
+        f"casework:monthly-new-cases:{today:%Y%m%d}",
+        lambda: monthly_new_cases(today=today),
+        CHART_SECONDS,
+    )
 
 
 def without_page_panels(request, panels: list) -> list:
