@@ -2,6 +2,7 @@
 footer reach every page a visitor looks for first."""
 
 import pytest
+from django.contrib.auth.models import Group
 
 from cms_pages.content.association import FIVE_SOCIETIES
 from cms_pages.models import (
@@ -13,6 +14,9 @@ from cms_pages.models import (
     NewsIndexPage,
     NewsPage,
 )
+from cms_pages.services import EDITORS_GROUP
+
+from .test_admin_language import _pages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +103,16 @@ def test_the_new_pages_sit_under_the_home_page_once_each():
     assert NewsIndexPage.allowed_subpage_models() == [NewsPage]
     assert NewsPage.allowed_subpage_models() == []
     assert (AboutPage.max_count, ContactPage.max_count, NewsIndexPage.max_count) == (1, 1, 1)
+
+
+def test_editors_edit_the_new_pages_in_japanese(client, django_user_model):
+    editor = django_user_model.objects.create_user("editor", password="pw")
+    editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    client.force_login(editor)
+    pages = [model.objects.get() for model in (AboutPage, ContactPage, NewsIndexPage)]
+    pages.append(ContentPage.objects.get(slug="privacy"))
+    urls = [f"/admin/pages/{page.pk}/edit/" for page in pages]
+    urls.append(f"/admin/pages/add/cms_pages/newspage/{pages[2].pk}/")
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert _pages_of(client, urls) == {}
