@@ -200,3 +200,18 @@ def test_an_editors_news_waits_for_approval(client, index, editor, approver):
     assert "審査会開催のお知らせ" in _html(client, "/")
     assert "審査会を開催しました。" in _html(client, "/news/review-meeting/")
     assert "審査会開催のお知らせ" in _html(client, "/news/feed/")
+
+
+def test_an_editor_previews_a_news_item_before_submitting_it(client, index, editor):
+    client.force_login(editor)
+    url = f"/admin/pages/add/cms_pages/newspage/{index.pk}/preview/"
+    data = {
+        "title": "プレビューのお知らせ",
+        "slug": "preview",
+        "date": "2026-04-01",
+        "body": _draftail("プレビューの本文です。"),
+    }
+    assert client.post(url, data).json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "プレビューの本文です。" in html and "2026年4月1日" in html
+    assert not NewsPage.objects.filter(slug="preview").exists()
