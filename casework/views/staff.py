@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -71,7 +72,10 @@ class CaseWorkspaceView(InspectView):
     template_name = "casework/admin/case_workspace.html"
 
     def get_object(self, queryset=None):
-        return _staff_case(self.request, self.pk)
+        case = _staff_case(self.request, self.pk)
+        # The next step and the transitions' conditions each ask has_enough_opinions: one query.
+        prefetch_related_objects([case], "opinions")
+        return case
 
     def get_page_subtitle(self):
         return f"{self.object.reference}（{self.object.get_state_display()}）"
