@@ -241,7 +241,8 @@ def case_detail(request, reference):
             "next_step": MEMBER_NEXT_STEP[case.state],
             "request_for_documents": member_request(case=case),
             "answer": actions.get("provide_info"),
-            "answer_form": MemberAnswerForm(),
+            # Its own ids: the attachment form below has fields of the same names.
+            "answer_form": MemberAnswerForm(auto_id="id_answer_%s"),
             "withdraw": actions.get("withdraw"),
             "payout": payout,
             "payout_total": format_yen(payout.total) if payout else "",
