@@ -95,6 +95,12 @@ class Taxonomy:
             self._procedures[procedure] = frozenset(t for t in analysed if _is_group(t))
         return self._procedures[procedure]
 
+    def broadest_procedure_group(self, procedure: str) -> str | None:
+        """The broadest group a procedure field names (埋没法: 二重瞼), which every case of that
+        procedure or a narrower one has among its words; None for a procedure of no group."""
+        groups = self.procedure_groups(procedure)
+        return min(groups, key=lambda t: (len(self.chain(t)), t)) if groups else None
+
     def most_specific(self, tokens: set[str]) -> list[str]:
         """`tokens` without those that are only the broader group of another of them."""
         broader = {b for t in tokens for b in self.chain(t)[1:]}

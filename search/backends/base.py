@@ -12,7 +12,7 @@ key (fetch) and a level's best candidates for similar cases (candidates); and wr
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 
@@ -173,6 +173,8 @@ class Scope:
     exclude_owners: frozenset[str] = frozenset()
     # similar(): the source document as fetch() returned it, never a candidate of its own.
     source: object = None
+    # Analysed words every document must have, besides the level's (similar(): the procedure).
+    terms: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, filters: dict | None, **kwargs) -> "Scope":
@@ -359,7 +361,12 @@ class BaseSearchBackend:
     ) -> list[Hit]:
         """Cases like the one indexed under `key`: its most telling words (similarity.
         query_terms), relaxed as a search is until there are similarity.CANDIDATES, then
-        ordered and explained by similarity.rank(); `exclude_owners` as for search()."""
+        ordered and explained by similarity.rank(); `exclude_owners` as for search().
+
+        A reviewer compares a case with others of its procedure first, but in a large index the
+        procedure is a common word, the first the relaxation drops: so the candidates come
+        first from the cases of the same procedure (scored by the other words), and only when
+        those are too few from all cases as well."""
         with self._reported("similar"):
             source = self.fetch(key)
             if source is None:
@@ -369,22 +376,32 @@ class BaseSearchBackend:
             words = self._words(chosen, min_cases=2)
             if not words.known:
                 return []
+            taxonomy = similarity.Taxonomy.load()
             scope = Scope(
                 filters={}, include_open=include_open, exclude_owners=exclude_owners,
                 source=source,
             )  # fmt: skip
-            level, _ = self._choose(words, ladder(words), scope, similarity.CANDIDATES)
-            if level is None:
-                return []
-            found = self.candidates(words, level, scope, similarity.CANDIDATES)
-        records = {record.key: record for record, _ in found}
+            found: dict[str, tuple] = {}
+            procedure = taxonomy.broadest_procedure_group(source.procedure)
+            scopes = [replace(scope, terms=(procedure,)), scope] if procedure else [scope]
+            for narrowed in scopes:
+                level, _ = self._choose(words, ladder(words), narrowed, similarity.CANDIDATES)
+                if level is not None:
+                    for record, score in self.candidates(
+                        words, level, narrowed, similarity.CANDIDATES
+                    ):
+                        found.setdefault(record.key, (record, score))
+                if len(found) >= similarity.CANDIDATES:
+                    break
         candidates = [
             similarity.Candidate(
                 key=record.key, procedure=record.procedure, terms=record.terms, score=score
             )
-            for record, score in found
+            for record, score in found.values()
         ]
         return [
-            Hit.from_record(records[r.candidate.key], r.candidate.score, r.words, r.reason)
-            for r in similarity.rank(chosen, source.procedure, candidates, limit=limit)
+            Hit.from_record(found[r.candidate.key][0], r.candidate.score, r.words, r.reason)
+            for r in similarity.rank(
+                chosen, source.procedure, candidates, limit=limit, taxonomy=taxonomy
+            )
         ]

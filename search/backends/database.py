@@ -139,7 +139,11 @@ class SearchBackend(BaseSearchBackend):
                 for t in words.known
             ),
             average_length=words.index.average_length,
-            filters=tuple(filter_token(name, value) for name, value in scope.filters.items()),
+            # The scope's words are whole tokens of the same index, as the filters' are.
+            filters=(
+                *(filter_token(name, value) for name, value in scope.filters.items()),
+                *scope.terms,
+            ),
             include_open=scope.include_open,
             excluded=tuple(
                 sorted(filter_token("owner", o) for o in owners_left_out(scope.exclude_owners))

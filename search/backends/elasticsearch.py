@@ -201,6 +201,7 @@ class SearchBackend(BaseSearchBackend):
             Q("term", **{_FIELDS[name]: int(value) if name == "year" else value})
             for name, value in scope.filters.items()
         ]
+        clauses += [Q("term", terms=t) for t in scope.terms]
         if not scope.include_open:
             clauses.append(Q("term", is_open=False))
         not_owned = []
