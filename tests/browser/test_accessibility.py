@@ -95,7 +95,7 @@ class Auditor:
 @pytest.fixture
 def audit(browser, live_server, axe_script):
     context = browser.new_context(base_url=live_server.url, locale="ja-JP")
-    context.add_init_script(axe_script)
+    context.add_init_script(axe_script + "\naxe.configure({noHtml: true});")
     yield Auditor(context.new_page())
     context.close()
 
