@@ -17,7 +17,7 @@ from wagtail.contrib.forms.views import SubmissionsListView
 from casework.exports import SafeSpreadsheetExportMixin
 from casework.tasks import email_send
 
-from .models.forms import CONSENT, CONSENT_STORED, HONEYPOT, FormPage
+from .models.forms import CHOSEN_FIELD_TYPES, CONSENT, CONSENT_STORED, HONEYPOT, FormPage
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +39,13 @@ def form_submission_prepare(form) -> bool:
     return True
 
 
-def submission_answers(form) -> list[tuple[str, str]]:
-    """(label, answer) for each answer stored from `form` (prepared), as e-mails show them."""
+def submission_answers(form, *, only: set[str] | None = None) -> list[tuple[str, str]]:
+    """(label, answer) for each answer stored from `form` (prepared), as e-mails show them;
+    with `only`, the answers of the fields so named (and the consent)."""
     data = form.cleaned_data
     answers = []
     for field in form:
-        if field.name not in data:
+        if field.name not in data or (only is not None and field.name not in only):
             continue
         value = data[field.name]
         if isinstance(value, list):
@@ -64,20 +65,22 @@ def submission_answers(form) -> list[tuple[str, str]]:
 
 def request_acknowledge(*, page: FormPage, form) -> None:
     """After commit, e-mail the person who sent `form` (the address typed in its first e-mail
-    field, if any) what they asked for and what happens next: the page's thank-you text."""
-    typed = [
-        form.cleaned_data.get(field.clean_name)
-        for field in page.get_form_fields()
-        if field.field_type == "email"
-    ]
+    field, if any) the association's own text: what they chose among the editor's choices and
+    what happens next (the page's thank-you text). Nothing typed into the form goes into it, not
+    even a name: the address may be anyone's, so the mail must carry no one else's words."""
+    fields = page.get_form_fields()
+    typed = [form.cleaned_data.get(f.clean_name) for f in fields if f.field_type == "email"]
     address = next(filter(None, typed), None)
     if address is None:
         return
+    chosen = {f.clean_name for f in fields if f.field_type in CHOSEN_FIELD_TYPES}
     body = render_to_string(
         "cms_pages/email/request_received.txt",
         {
             "page": page,
-            "answers": submission_answers(form),
+            "answers": [
+                (label, value) for label, value in submission_answers(form, only=chosen) if value
+            ],
             "next_steps": _plain(page.thank_you_text) or NEXT_STEPS_DEFAULT,
             "contact_url": settings.SITE_URL + "/contact/",
         },

@@ -44,6 +44,10 @@ CONSENT_HEADING = "個人情報の取扱いへの同意（日時）"
 HONEYPOT = "website"
 #: The path, under the form page, of the page shown after a submission (Post/Redirect/Get).
 THANK_YOU_PATH = "thanks"
+#: The kinds of field whose answer can only be one of the choices the editor wrote (or a box
+#: ticked): the only answers the acknowledgement to the typed address repeats. Anything typed
+#: would let anyone mail their own words, links included, to any address through the association.
+CHOSEN_FIELD_TYPES = frozenset({"checkbox", "checkboxes", "dropdown", "multiselect", "radio"})
 
 # Hyphens and dashes a Japanese input method produces for "-" (after NFKC, which already folds
 # the full-width hyphen-minus and the half-width prolonged sound mark).
@@ -175,8 +179,9 @@ class FormPage(JapaneseSearchMixin, AbstractEmailForm):
     Every text field has a maximum length (`MAX_LENGTHS`); phone numbers and postal codes are
     folded to half-width and checked (`PHONE_LABEL`, `POSTAL_CODE_LABEL`). Every form asks for
     consent to the privacy policy and carries a honeypot (`CONSENT`, `HONEYPOT`). A submission is
-    stored, notified to `to_address` and acknowledged to the address the person typed
-    (cms_pages.submissions), then answered with a redirect to the thank-you page under the form
+    stored, notified to `to_address` with every answer and acknowledged to the address the person
+    typed with the association's own text and the choices made (`CHOSEN_FIELD_TYPES`; never what
+    was typed, cms_pages.submissions), then answered with a redirect to the thank-you page under the form
     (`THANK_YOU_PATH`), so that reloading it sends nothing again.
     """
 

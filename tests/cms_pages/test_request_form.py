@@ -71,20 +71,61 @@ def test_a_valid_request_is_stored_notified_and_acknowledged_then_redirected(
     assert reply.subject == "【日本美容医療リスクマネジメント協会】資料請求を受け付けました"
     for line in (
         "資料請求のお申し込みをいただき、ありがとうございます。",
-        "医療機関名：さくら美容クリニック",
-        "ご担当者名：山田 花子",
-        "電話番号：03-1234-5678",
-        "郵便番号：100-0001",
-        "ご希望のコース：施術医コース",
-        "ご質問・ご要望：非常勤で3施設に勤務しています。",
+        "■ お選びいただいた項目\nご希望のコース：施術医コース\n",
         "個人情報の取扱い：同意する（",
+        "お名前やご質問など、ご入力いただいた内容は、このメールには記載しておりません。",
         "■ 今後の流れ",
         "ご入力いただいたご住所へ資料をお送りいたします。",
         "/contact/",
         "お心当たりがない場合は、このメールを破棄してください。",
     ):
         assert line in reply.body
+    # The office's notification keeps every answer; the reply to the typed address none typed.
+    for answer in ("さくら美容クリニック", "山田 花子", "03-1234-5678", "100-0001", "非常勤"):
+        assert answer in office.body
+        assert answer not in reply.body
     assert "<p>" not in reply.body and "&" not in reply.body
+
+
+def test_the_reply_to_the_typed_address_carries_nothing_typed_so_it_relays_no_spam(
+    client, site_pages, django_capture_on_commit_callbacks, settings
+):
+    """A robot typing a victim's address and its advertisement into the form must not get the
+    association to mail that advertisement to the victim."""
+    page = site_pages["request"]
+    names = _fields(page)
+    spam = {
+        names["医療機関名"]: "激安コピー品 https://spam.example/shop",
+        names["ご担当者名"]: "今すぐ登録 http://spam.example/win 当選おめでとうございます",
+        names["ご住所"]: "www.spam.example で無料プレゼント",
+        names["ご質問・ご要望"]: "【当選】賞金100万円を受け取る https://spam.example/claim?id=1",
+    }
+    wanted = FormField.objects.create(
+        page=page,
+        label="ご希望の資料",
+        field_type="checkboxes",
+        choices="パンフレット\n約款",
+        sort_order=page.form_fields.count(),
+    )
+    data = {
+        **_valid_data(page),
+        **spam,
+        names["メールアドレス"]: "victim@example.com",
+        wanted.clean_name: ["パンフレット", "約款"],
+    }
+    response = _send(client, page, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+
+    office, reply = sorted(mail.outbox, key=lambda m: m.to != ["office@amrm.example.jp"])
+    assert reply.to == ["victim@example.com"]
+    for typed in spam.values():
+        assert typed in office.body
+    for word in ("spam.example", "激安", "当選", "賞金", "無料", "今すぐ"):
+        assert word not in reply.body and word not in reply.subject
+    # Its one link is the association's own contact page.
+    assert re.findall(r"https?://\S+|www\.\S+", reply.body) == [settings.SITE_URL + "/contact/"]
+    # What was chosen among the editor's own choices is repeated.
+    assert "ご希望のコース：施術医コース\nご希望の資料：パンフレット、約款\n" in reply.body
 
 
 def test_reloading_the_thank_you_page_sends_nothing_again(
