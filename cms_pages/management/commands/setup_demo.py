@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework.demo import DEMO_PASSWORD, demo_supporting_data_ensure, quietly
 from casework.enrollment.demo import demo_applications
 from casework.models import Case
+from cms_pages.demo import demo_news_ensure
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
 # Development only: known passwords, printed on purpose.
@@ -21,9 +22,9 @@ DEMO_USERS = [
 
 class Command(BaseCommand):
     help = (
-        "Load the site content, demo cases and demo logins (development only). Dated from "
-        "today: run again on a later day, it renews the demo policies into the period then in "
-        "force and adds nothing else."
+        "Load the site content, a demo news item, demo cases and demo logins (development "
+        "only). Dated from today: run again on a later day, it renews the demo policies into "
+        "the period then in force and adds nothing else."
     )
 
     def handle(self, *args, **options):
@@ -36,6 +37,8 @@ class Command(BaseCommand):
 
     def _load(self, *, today):
         call_command("load_site_content", stdout=self.stdout)
+        if made := demo_news_ensure(today=today):
+            self.stdout.write(f"お知らせのデモを{made}件公開しました（/news/）。")
         if not Case.objects.exists():
             call_command("generate_demo_cases", count=60, stdout=self.stdout)
         elif renewed := demo_supporting_data_ensure(today=today).get("policies"):
