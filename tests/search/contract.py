@@ -247,6 +247,24 @@ class BackendContract:
         assert "OPEN" in labels(backend.similar("import:P5", include_open=True))
         assert len(backend.similar("import:P5", limit=1)) == 1
 
+    def test_similar_cases_come_from_the_same_procedure_first_in_a_large_index(self, backend):
+        # 二重瞼 is the commonest word of the case, the first the relaxation would drop; sixty
+        # cases of another procedure share its rarer words. A reviewer still wants the cases of
+        # its own procedure with the same problem first.
+        backend.index(
+            [_doc(f"F{i}", "二重瞼", "切開法の後、幅が広いと訴えた。", field="cosmetic_surgery")
+             for i in range(70)]
+            + [_doc(f"L{i}", "レーザー脱毛", "施術後に色素沈着と水疱が残り、説明不足を指摘された。")
+               for i in range(60)]
+            + [_doc(f"E{i}", "二重瞼", "施術後に色素沈着が残った。", field="cosmetic_surgery")
+               for i in range(3)]
+            + [_doc("SRC", "二重瞼", "施術後に色素沈着と水疱が残り、説明不足を指摘された。",
+                    field="cosmetic_surgery")]
+        )  # fmt: skip
+        similar = backend.similar("import:SRC")
+        assert sorted(labels(similar)[:3]) == ["E0", "E1", "E2"]
+        assert all("同じ施術（二重瞼）" in hit.reason for hit in similar[:3])
+
     def test_similar_to_an_unknown_case_is_nothing(self, backend):
         assert backend.similar("import:NONE") == []
 
