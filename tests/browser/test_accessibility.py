@@ -2,8 +2,9 @@
 and a phone's width: no violation of the WCAG 2.0 and 2.1 level A and AA rules.
 
 The public pages are every live page of the site's content as `load_site_content` builds it (a
-page added there is covered without touching this file), the site search with and without
-results, each step of the online application, login and password reset; the portal's pages are
+page added there is covered without touching this file) with one news item, 資料請求 empty and
+sent, the site search with and without results, each step of the online application, login and
+password reset; the portal's pages are
 those the demo's members see, the report form's error state included.
 
 Each page is opened once and checked at both widths (the viewport resized in place), so a walk
@@ -103,6 +104,12 @@ def audit(browser, live_server, axe_script):
 def test_public_pages(audit, site_content):
     from wagtail.models import Page
 
+    from cms_pages.models import NewsIndexPage, NewsPage
+
+    # The content has no news yet: one item, for its page and the lists that show it.
+    news = NewsPage(title="ウェブサイトを公開しました", body="<p>お知らせの本文です。</p>")
+    NewsIndexPage.objects.get().add_child(instance=news)
+    news.save_revision().publish()
     pages = Page.objects.live().public().filter(depth__gt=1).specific().order_by("path")
     urls = [page.get_url() for page in pages]
     assert "/" in urls and "/faq/" in urls, urls
@@ -118,6 +125,17 @@ def test_public_pages(audit, site_content):
     page.get_by_role("button", name="送信する").click()
     expect(page.locator("main")).to_contain_text("入力内容をご確認ください")
     audit.check("（空のまま送信）")
+    for label, text in [
+        ("医療機関名", "さくら美容クリニック"), ("ご担当者名", "山田 花子"),
+        ("メールアドレス", "yamada@example.jp"), ("電話番号", "03-1234-5678"),
+        ("郵便番号", "100-0001"), ("ご住所", "東京都千代田区千代田1-1"),
+    ]:  # fmt: skip
+        page.get_by_label(label).fill(text)
+    page.get_by_label("ご希望のコース").select_option("開設者コース")
+    page.get_by_label("個人情報の取扱いに同意する").check()
+    page.get_by_role("button", name="送信する").click()
+    expect(page.locator("main")).to_contain_text("資料請求を受け付けました")
+    audit.check()
 
     audit.visit("/accounts/login/")
     page.get_by_role("button", name="ログイン").click()
