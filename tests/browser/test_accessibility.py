@@ -4,8 +4,8 @@ and a phone's width: no violation of the WCAG 2.0 and 2.1 level A and AA rules.
 The public pages are every live page of the site's content as `load_site_content` builds it (a
 page added there is covered without touching this file) with one news item, 資料請求 empty and
 sent, the site search with and without results, each step of the online application, login and
-password reset; the portal's pages are
-those the demo's members see, the report form's error state included.
+password reset; the portal's pages are those the demo's members see, the report form's error
+state included.
 
 Each page is opened once and checked at both widths (the viewport resized in place), so a walk
 through a form is made once; one browser and one live server serve the whole file.
