@@ -20,14 +20,15 @@ OVERDUE = mark_safe(
 
 
 class PlainColumn(Column):
-    """A cell of escaped text: the value, a datetime in Tokyo time, or empty."""
+    """A cell of escaped text: the value, a datetime in Tokyo time (2026/11/30 14:49: short
+    enough to stay on one line), or empty."""
 
     def cell_text(self, instance) -> str:
         value = self.get_value(instance)
         if value is None:
             return self.empty_value_display
         if hasattr(value, "tzinfo"):
-            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+            return date_format(timezone.localtime(value), "Y/m/d H:i")
         return str(value)
 
     def cell_html(self, instance) -> str:
@@ -64,9 +65,16 @@ def deadline_html(due, *, now, answered: bool = False) -> str:
 
 
 class ServiceLevelColumn(PlainColumn):
-    """対応期限, from the case's stored service level (no query per row)."""
+    """The case's deadline: by default 対応期限, from its stored service level (no query per
+    row); `due` (case → datetime) for another deadline, such as the opinions'."""
+
+    def __init__(self, name, *, due=None, **kwargs):
+        super().__init__(name, **kwargs)
+        self.due = due
 
     def cell_html(self, instance) -> str:
+        if self.due:
+            return deadline_html(self.due(instance), now=timezone.now())
         return deadline_html(
             instance.response_due_at,
             now=timezone.now(),

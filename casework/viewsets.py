@@ -190,7 +190,7 @@ class CaseViewSet(ServiceOnlyViewSet):
         PlainColumn(
             "handler",
             label="担当者",
-            accessor=lambda case: display_name(case.handler) if case.handler else "",
+            accessor=lambda case: display_name(case.handler) if case.handler else "未定",
         ),
         PlainColumn(
             "received_at", label="受付日時", accessor="received_at", sort_key="received_at"

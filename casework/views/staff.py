@@ -6,6 +6,7 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import IndexView, InspectView
 
@@ -14,6 +15,7 @@ from search.backends.base import SearchUnavailable
 
 from .. import rules
 from ..accounts.names import display_name
+from ..admin_table import ServiceLevelColumn
 from ..choices import CaseState
 from ..exports import SafeSpreadsheetExportMixin
 from ..forms import (
@@ -28,6 +30,8 @@ from ..models import Case, PatientDataView
 from ..next_step import ASSESS, DECIDE, OPINION, next_step, opinion_writable_by, own_opinion
 from ..precedents import precedent_key, precedent_owners_hidden_from
 from ..selectors import (
+    QUEUES,
+    calendar_closures,
     case_service_level,
     case_transitions_for,
     cases_for_staff,
@@ -57,6 +61,25 @@ class CaseIndexView(SafeSpreadsheetExportMixin, IndexView):
 
     def search_queryset(self, queryset):
         return cases_matching(queryset, self.search_query) if self.is_searching else queryset
+
+    @cached_property
+    def columns(self):
+        # The opinion queues wait on the reviewers: their deadline is the opinions', as on the
+        # home that links here, not the reply to the member.
+        queue = QUEUES.get(self.request.GET.get("queue", ""))
+        if queue is None or queue.due != "opinions":
+            return super().columns
+        closures = calendar_closures()
+        return [
+            ServiceLevelColumn(
+                "opinions_due",
+                label="意見書の期限",
+                due=lambda case: queue.due_for(case, closures=closures),
+            )
+            if column.name == "service_level"
+            else column
+            for column in super().columns
+        ]
 
     def get_list_buttons(self, instance):
         # The reference already links to the case; Wagtail's per-row menu would only repeat that

@@ -89,7 +89,7 @@ def test_office_overview_leads_to_the_list_that_reads_right(open_page_as, make_u
 
     newest, overdue = cases[0], cases[-1]
     first = rows.filter(has=page.get_by_role("link", name=newest.reference, exact=True))
-    expect(first).to_contain_text("2026年3月2日0:30")
+    expect(first).to_contain_text("2026/03/02 00:30")
     expect(first).not_to_contain_text("期限超過")
 
     # Newest first by 受付日時; sorted ascending by its header, the overdue (oldest) one leads.

@@ -138,6 +138,28 @@ def test_opinions_are_overdue_after_ten_business_days_under_review(report, suppo
     assert case.reference in _refs("opinions_overdue", chair)
 
 
+def test_the_opinion_queues_list_shows_the_opinions_deadline_as_the_home_does(
+    client, report, support, chair
+):
+    case = _under_review(report, support)
+    Case.objects.filter(pk=case.pk).update(state_since=timezone.now() - timedelta(days=20))
+    client.force_login(chair)
+    listing = client.get("/admin/cases/", {"queue": "opinions_overdue"}).content.decode()
+    header = re.compile(r"<th[^>]*>\s*(意見書の期限|対応期限)\s*</th>")
+    assert header.findall(listing) == ["意見書の期限"]
+    row = listing[listing.index(case.reference) :]
+    assert "期限超過" in row[: row.index("</tr>")]
+    assert header.findall(client.get("/admin/cases/").content.decode()) == ["対応期限"]
+
+
+def test_an_unassigned_case_reads_as_such_in_the_list(client, report, support):
+    case = report()
+    client.force_login(support)
+    listing = client.get("/admin/cases/").content.decode()
+    row = listing[listing.index(case.reference) :]
+    assert "<td>未定</td>" in row[: row.index("</tr>")]
+
+
 # --- 査定員・保険会社担当 ------------------------------------------------------------------------
 
 
