@@ -40,6 +40,7 @@ def test_visitor_walks_to_a_member_then_the_faq_and_requests_the_brochure(page, 
     page.get_by_label("郵便番号").fill("100-0001")
     page.get_by_label("ご住所").fill("東京都千代田区千代田1-1")
     page.get_by_label("ご希望のコース").select_option("開設者コース")
+    page.get_by_label("個人情報の取扱いに同意する").check()
     page.get_by_role("button", name="送信する").click()
 
     expect(page.locator("main")).to_contain_text("資料請求を受け付けました")

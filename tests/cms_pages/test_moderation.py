@@ -22,6 +22,11 @@ def approver(django_user_model):
     return user
 
 
+def _faq(client) -> str:
+    """The FAQ page's HTML without BudouX's line-break hints, which split the intro's words."""
+    return client.get("/faq/").content.decode().replace("<wbr>", "")
+
+
 def _submit_change(page, editor, new_intro):
     page.intro = new_intro
     page.save_revision(user=editor)
@@ -37,10 +42,10 @@ def test_editors_may_edit_but_not_publish(site_pages, editor, approver):
 
 def test_a_submitted_change_is_held_until_approved(client, site_pages, editor, approver):
     faq = site_pages["faq"]
-    assert "よくあるご質問にお答えします" in client.get("/faq/").content.decode()  # now cached
+    assert "よくあるご質問にお答えします" in _faq(client)  # now cached
     _submit_change(faq, editor, "<p>改訂版の前文です</p>")
 
-    html = client.get("/faq/").content.decode()
+    html = _faq(client)
     assert "改訂版の前文です" not in html
     assert "よくあるご質問にお答えします" in html
 
@@ -50,7 +55,7 @@ def test_a_submitted_change_is_held_until_approved(client, site_pages, editor, a
     assert "approve" in [a[0] for a in task.get_actions(faq, approver)]
     task.on_action(task_state, approver, "approve")
 
-    assert "改訂版の前文です" in client.get("/faq/").content.decode()
+    assert "改訂版の前文です" in _faq(client)
 
 
 def test_a_rejected_change_never_goes_live(client, site_pages, editor, approver):
@@ -58,4 +63,4 @@ def test_a_rejected_change_never_goes_live(client, site_pages, editor, approver)
     _submit_change(faq, editor, "<p>却下される前文</p>")
     task_state = faq.current_workflow_task_state
     task_state.task.specific.on_action(task_state, approver, "reject")
-    assert "却下される前文" not in client.get("/faq/").content.decode()
+    assert "却下される前文" not in _faq(client)
