@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
+from .reading import page_text
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,8 +25,7 @@ def approver(django_user_model):
 
 
 def _faq(client) -> str:
-    """The FAQ page's HTML without BudouX's line-break hints, which split the intro's words."""
-    return client.get("/faq/").content.decode().replace("<wbr>", "")
+    return page_text(client.get("/faq/"))
 
 
 def _submit_change(page, editor, new_intro):

@@ -2,7 +2,6 @@
 and the same moderation as every page (an editor's news waits for 公開承認)."""
 
 import json
-import re
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from xml.etree import ElementTree
@@ -13,6 +12,8 @@ from django.contrib.auth.models import Group
 from cms_pages.models import NewsIndexPage, NewsPage
 from cms_pages.models.news import NEWS_PER_PAGE
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
+
+from .reading import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,7 @@ def _publish(index, title, day, body="<p>お知らせの本文です。</p>"):
 
 
 def _html(client, url) -> str:
-    """The page as text to search: titles are phrase-wrapped for line breaking (<wbr>)."""
-    html = client.get(url).content.decode()
-    return re.sub(r'<wbr>|<span class="budoux">', "", html)
+    return page_text(client.get(url))
 
 
 def _titles(html: str, titles) -> list[str]:

@@ -11,6 +11,8 @@ from cms_pages.blocks import LinkBlock
 from cms_pages.content import association as content
 from cms_pages.models import CommitteeMemberPage
 
+from .reading import page_text
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC_URLS = [
@@ -23,13 +25,8 @@ PUBLIC_URLS = [
 ]
 
 
-def _text(response) -> str:
-    # Headings carry BudouX's <wbr> between phrases (cms_pages/templatetags/budoux.py).
-    return response.content.decode().replace("<wbr>", "")
-
-
 def test_home_page_carries_the_associations_message_points_courses_and_calls_to_action(client):
-    html = _text(client.get("/"))
+    html = page_text(client.get("/"))
     for expected in [
         "美容医療に精通した",
         "「日本国内で、保険のない医療なんてありえない」",
@@ -60,14 +57,14 @@ def test_home_page_carries_the_associations_message_points_courses_and_calls_to_
 
 
 def test_home_page_lists_the_five_payout_limits_and_the_deductible(client):
-    html = _text(client.get("/"))
+    html = page_text(client.get("/"))
     for limit in ["100万円", "200万円", "500万円", "1,000万円", "2,000万円"]:
         assert limit in html
     assert "10万円" in html
 
 
 def test_calls_to_action_lead_to_the_request_form_and_the_online_application(client, site_pages):
-    html = _text(client.get("/"))
+    html = page_text(client.get("/"))
     assert 'href="/request/"' in html
     assert '<a class="button" href="/join/">オンライン加入はこちら</a>' in html
     assert client.get("/join/").status_code == 200
@@ -82,7 +79,7 @@ def test_a_button_names_either_a_page_or_a_path():
 
 
 def test_committee_index_lists_every_member_grouped_by_role_in_the_sources_order(client):
-    html = _text(client.get("/committee/"))
+    html = page_text(client.get("/committee/"))
     for member in content.COMMITTEE_MEMBERS:
         assert member["name"] in html
         assert member["name_kana"] in html
@@ -101,7 +98,7 @@ def test_each_member_has_a_page_with_role_title_reading_affiliations_and_qualifi
         page = CommitteeMemberPage.objects.get(slug=member["slug"])
         response = client.get(page.url)
         assert response.status_code == 200
-        html = _text(response)
+        html = page_text(response)
         assert member["name"] in html and member["name_kana"] in html
         assert page.get_role_display() in html
         if page.honorific_title:
@@ -122,7 +119,7 @@ def test_names_are_normalised_and_specialties_are_filterable():
 
 
 def test_faq_shows_every_question_and_answer_with_its_own_anchor(client):
-    html = _text(client.get("/faq/"))
+    html = page_text(client.get("/faq/"))
     for category, questions in content.FAQ_CATEGORIES:
         assert category in html
         for _key, question, _answer in questions:
@@ -133,7 +130,7 @@ def test_faq_shows_every_question_and_answer_with_its_own_anchor(client):
 
 
 def test_faq_publishes_schema_org_faqpage_json_ld(client):
-    html = _text(client.get("/faq/"))
+    html = page_text(client.get("/faq/"))
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     data = json.loads(match.group(1))
     assert data["@type"] == "FAQPage"
@@ -168,7 +165,7 @@ def test_public_pages_are_japanese_accessible_and_load_nothing_from_another_host
     response = client.get(url)
     assert response.status_code == 200
     parser = _AssetCollector()
-    parser.feed(_text(response))
+    parser.feed(page_text(response))
     assert parser.lang == "ja"
     assert parser.h1_count == 1
     assert parser.images_without_alt == 0
@@ -178,11 +175,11 @@ def test_public_pages_are_japanese_accessible_and_load_nothing_from_another_host
 def test_unknown_page_answers_404_in_japanese(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "ページが見つかりません" in _text(response)
+    assert "ページが見つかりません" in page_text(response)
 
 
 @pytest.mark.parametrize("url", ["/committee/", "/faq/"])
 def test_committee_and_faq_pages_close_with_the_calls_to_action(client, url):
-    html = _text(client.get(url))
+    html = page_text(client.get(url))
     assert 'href="/request/"' in html.split("page-closing", 1)[1]
     assert "オンライン加入はこちら" in html

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from .reading import page_text
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,8 +14,7 @@ pytestmark = pytest.mark.django_db
 def html(client) -> str:
     response = client.get("/privacy/")
     assert response.status_code == 200
-    # Without BudouX's line-break hints, which split the headings' and the lead's words.
-    return response.content.decode().replace("<wbr>", "")
+    return page_text(response)
 
 
 def _headings(html: str) -> list[str]:

@@ -12,6 +12,8 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from cms_pages.models.forms import FormField
 
+from .reading import page_text
+
 pytestmark = pytest.mark.django_db
 
 THANKS = "/request/thanks/"
@@ -53,7 +55,7 @@ def test_a_valid_request_is_stored_notified_and_acknowledged_then_redirected(
     assert response["Location"] == THANKS
     thanks = client.get(THANKS)
     assert thanks.status_code == 200
-    html = thanks.content.decode()
+    html = page_text(thanks)
     assert "送信が完了しました" in html
     assert "資料請求を受け付けました。ご入力いただいたご住所へ資料をお送りいたします。" in html
 
