@@ -6,6 +6,7 @@ index in the same transaction), and the SQL that counts, ranks and facets a leve
 (sql.py, one dialect per database).
 """
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -17,6 +18,8 @@ from ..models import PrecedentEntry, TermStat
 from ..synonyms import SynonymSet
 from .base import FACETS, BaseSearchBackend, Found, Level, Scope, WordCounts, Words, batches
 from .sql import FACET_COLUMNS, Dialect, Match, Query, count_terms
+
+logger = logging.getLogger(__name__)
 
 _ORDER = {"newest": "e.claim_date DESC", "oldest": "e.claim_date ASC"}
 # TermStat's row for the number of indexed cases (no analysed term is empty).
@@ -174,8 +177,7 @@ class SearchBackend(BaseSearchBackend):
                 cursor, Dialect().query(match), words.estimate(level)
             )
         ranked = ranked[offset : offset + limit]
-        entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
-        return Found([(entries[pk], score) for pk, score in ranked], total, facets, estimated)
+        return Found(_entries(ranked), total, facets, estimated)
 
     @staticmethod
     def _ranked(cursor, match: Match, sort: str, limit: int) -> list[tuple[int, float]]:
@@ -229,6 +231,15 @@ class SearchBackend(BaseSearchBackend):
                 f"ORDER BY score DESC, {query.id} LIMIT %s",
                 [*query.params, limit],
             )
-            scores = dict(cursor.fetchall())
-        entries = PrecedentEntry.objects.in_bulk(list(scores))
-        return [(entries[pk], score) for pk, score in scores.items()]
+            return _entries(cursor.fetchall())
+
+
+def _entries(ranked: list[tuple[int, float]]) -> list[tuple[PrecedentEntry, float]]:
+    """The entries of (id, score) pairs, in order. An id the full-text index still holds for an
+    entry that is gone (the table emptied behind the index's back) is skipped and logged, not a
+    500 on the case page; rebuild_precedent_index brings the two in step again."""
+    entries = PrecedentEntry.objects.in_bulk([pk for pk, _ in ranked])
+    missing = [pk for pk, _ in ranked if pk not in entries]
+    if missing:
+        logger.warning("Precedent index rows without an entry %s; rebuild the index", missing)
+    return [(entries[pk], score) for pk, score in ranked if pk in entries]
