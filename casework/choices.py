@@ -113,3 +113,11 @@ NEXT_STEP = {
     CaseState.NOT_COVERED: "クレーム申し出日が保険期間外のため補償の対象外ですが、対応方法などの助言は引き続き行います。",
     CaseState.WITHDRAWN: "ご相談は取り下げられました。",
 }
+
+
+class Specialty(models.TextChoices):
+    """A reviewer's field, matched against the procedure's field (the committee pages show it)."""
+
+    DERMATOLOGY = "dermatology", "皮膚科"
+    PLASTIC_SURGERY = "plastic_surgery", "形成外科"
+    LAW = "law", "法律"

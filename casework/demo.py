@@ -37,7 +37,7 @@ from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
-from cms_pages.choices import Specialty
+from casework.choices import Specialty
 
 from . import roles, rules
 from .choices import (

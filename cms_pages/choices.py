@@ -17,11 +17,3 @@ class CommitteeTitle(models.TextChoices):
     PRESIDENT = "president", "理事長"
     VICE_CHAIR = "vice_chair", "副会長"
     VICE_PRESIDENT = "vice_president", "副理事長"
-
-
-class Specialty(models.TextChoices):
-    """A reviewer's field; casework matches it against the procedure's field."""
-
-    DERMATOLOGY = "dermatology", "皮膚科"
-    PLASTIC_SURGERY = "plastic_surgery", "形成外科"
-    LAW = "law", "法律"

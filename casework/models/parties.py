@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from cms_pages.choices import Specialty
+from casework.choices import Specialty
 
 from ..choices import Society
 

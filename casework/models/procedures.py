@@ -1,6 +1,6 @@
 from django.db import models
 
-from cms_pages.choices import Specialty
+from casework.choices import Specialty
 
 from ..choices import ProcedureField
 

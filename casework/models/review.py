@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from cms_pages.choices import Specialty
+from casework.choices import Specialty
 
 from ..choices import OpinionConclusion
 from .cases import Case

@@ -8,7 +8,9 @@ recurring button labels became call-to-action blocks; irregular spaces in names 
 the scrape's 「本頭蓋顎顔面外科学会」 is read as 日本頭蓋顎顔面外科学会.
 """
 
-from ..choices import CommitteeRole, CommitteeTitle, Specialty
+from casework.choices import Specialty
+
+from ..choices import CommitteeRole, CommitteeTitle
 
 ASSOCIATION_NAME = "一般社団法人 日本美容医療リスクマネジメント協会"
 

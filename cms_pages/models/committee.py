@@ -5,7 +5,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..choices import CommitteeRole, CommitteeTitle, Specialty
+from casework.choices import Specialty
+
+from ..choices import CommitteeRole, CommitteeTitle
 from .mixins import ClosingBlocksMixin, JapaneseSearchMixin, stream_plain_text
 
 

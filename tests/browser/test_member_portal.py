@@ -105,9 +105,9 @@ def paid_and_asked(people, django_user_model):
     association asks for documents."""
     from django.contrib.auth.models import Group
 
+    from casework.choices import Specialty
     from casework.models import Procedure, ReviewerProfile
     from casework.services import assessment_compute, case_report, opinion_save
-    from cms_pages.choices import Specialty
 
     member, support = people
 

@@ -14,10 +14,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from casework import roles
-from casework.choices import CaseState
+from casework.choices import CaseState, Specialty
 from casework.models import Case, MemberProfile, ReviewerProfile
 from casework.services import assessment_compute, case_transition, opinion_save
-from cms_pages.choices import Specialty
 
 from ..casework.conftest import (  # noqa: F401 (fixtures)
     _reference_data,

@@ -4,10 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from casework import roles
-from casework.choices import ComplaintType, Course
+from casework.choices import ComplaintType, Course, Specialty
 from casework.models import Doctor, Facility, MemberProfile, Policy, Procedure, ReviewerProfile
 from casework.services import case_report, case_transition, opinion_save
-from cms_pages.choices import Specialty
 
 
 @pytest.fixture

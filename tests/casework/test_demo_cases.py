@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework import roles
-from casework.choices import CaseState, Course
+from casework.choices import CaseState, Course, Specialty
 from casework.demo import (
     DEMO_PASSWORD,
     FACILITIES,
@@ -28,7 +28,6 @@ from casework.models import (
     Policy,
     ReviewerProfile,
 )
-from cms_pages.choices import Specialty
 
 pytestmark = pytest.mark.django_db
 

@@ -52,6 +52,7 @@ from wagtail.models import (
 )
 
 from casework import roles
+from casework.choices import Specialty
 from casework.enrollment.services import application_submit
 from casework.models import NotificationFailure, PatientDataView, Procedure
 from casework.services import (
@@ -61,7 +62,6 @@ from casework.services import (
     message_post,
     patient_data_access_record,
 )
-from cms_pages.choices import Specialty
 from cms_pages.models import CommitteeIndexPage, CommitteeMemberPage, FaqPage, FormPage, HomePage
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
