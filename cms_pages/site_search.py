@@ -18,7 +18,6 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.template.response import TemplateResponse
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
 
@@ -99,7 +98,8 @@ def page_units(page: Page) -> list[SearchUnit]:
             SearchUnit(
                 page=page,
                 title=item.value["question"],
-                text=f"{item.value['question']}\n{strip_tags(item.value['answer'].source)}",
+                # As text, as stored rich text is HTML: 「<他の保険…>」 is &lt;他の保険…&gt; there.
+                text=f"{item.value['question']}\n{stream_plain_text(item.value['answer'].source)}",
                 url=f"{url}#{faq_anchor(item.id)}",
             )
             for item in page.questions()

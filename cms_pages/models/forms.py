@@ -3,6 +3,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.shortcuts import redirect
 from modelcluster.fields import ParentalKey
@@ -119,6 +120,28 @@ class PostalCodeField(forms.CharField):
         }
 
 
+class PublicEmailValidator(EmailValidator):
+    """An address of a mailbox on a public mail domain. The acknowledgement is sent to it, so
+    Django's other forms of address are refused: a quoted local part (any text, links included,
+    in the acknowledgement's To: line), a host named by its IP address ([10.0.0.5]) and
+    localhost, which would have the association's mail server deliver to internal machines or to
+    itself."""
+
+    domain_allowlist = []
+
+    def __call__(self, value):
+        super().__call__(value)
+        if value.startswith('"'):
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+    def validate_domain_part(self, domain_part):
+        return self.domain_regex.match(domain_part) is not None
+
+
+class PublicEmailField(forms.EmailField):
+    default_validators = [PublicEmailValidator()]
+
+
 class HoneypotInput(forms.TextInput):
     """Out of the tab order and never filled in by the browser; the page hides its wrapper from
     sight and from assistive technology (form_page.html)."""
@@ -144,7 +167,7 @@ class LimitedFormBuilder(FormBuilder):
         return forms.CharField(widget=forms.Textarea, **_limited("multiline", options))
 
     def create_email_field(self, field, options):
-        return super().create_email_field(field, _limited("email", options))
+        return PublicEmailField(**_limited("email", options))
 
     def create_url_field(self, field, options):
         return super().create_url_field(field, _limited("url", options))
@@ -169,8 +192,19 @@ class LimitedFormBuilder(FormBuilder):
         return fields
 
 
+#: What an editor's field may not be named: the builder's own fields would replace it (hidden
+#: from everyone, its answers never collected) or its answer would overwrite the consent's time.
+RESERVED_NAMES = frozenset({HONEYPOT, CONSENT, CONSENT_STORED})
+RESERVED_LABEL = "この項目名はフォームが内部で使用しています。別の項目名にしてください。"
+
+
 class FormField(AbstractFormField):
     page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    def clean(self):
+        super().clean()
+        if (self.clean_name or self.get_field_clean_name()) in RESERVED_NAMES:
+            raise ValidationError({"label": RESERVED_LABEL})
 
 
 class FormPage(JapaneseSearchMixin, AbstractEmailForm):
