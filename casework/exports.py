@@ -11,11 +11,15 @@ facility names they become), so a cell may hold anything:
   is shown as text and never run.
 
 A person (the handler, who looked at patient data) is written by name, family name first, never
-by login name. Numbers, dates and empty cells are left as they are. The module imports nothing
-from Wagtail so that page models (cms_pages) can use it while apps load.
+by login name. A time is written in Tokyo time (Wagtail would write UTC). Numbers, dates and
+empty cells are left as they are. The module imports nothing from Wagtail so that page models
+(cms_pages) can use it while apps load.
 """
 
+import datetime
 import re
+
+from django.utils import timezone
 
 from .accounts.names import display_name
 
@@ -39,6 +43,9 @@ class SafeSpreadsheetExportMixin:
     def preprocess_field_value(self, field, value, export_format):
         if hasattr(value, "get_username"):
             value = display_name(value)
+        elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            # Wagtail writes an aware time in UTC (XLSX without saying so): staff read Tokyo time.
+            value = timezone.make_naive(value)
         return spreadsheet_cell(super().preprocess_field_value(field, value, export_format))
 
     def get_heading(self, queryset, field):
