@@ -143,11 +143,19 @@ class PublicEmailField(forms.EmailField):
 
 
 class HoneypotInput(forms.TextInput):
-    """Out of the tab order and never filled in by the browser; the page hides its wrapper from
-    sight and from assistive technology (form_page.html)."""
+    """Out of the tab order and never filled in by the browser, nor by 1Password or LastPass
+    (their opt-outs: a person's request would otherwise be discarded unseen); the page hides
+    its wrapper from sight and from assistive technology (form_page.html)."""
 
     def __init__(self):
-        super().__init__(attrs={"tabindex": "-1", "autocomplete": "off"})
+        super().__init__(
+            attrs={
+                "tabindex": "-1",
+                "autocomplete": "off",
+                "data-1p-ignore": "true",
+                "data-lpignore": "true",
+            }
+        )
 
 
 class LimitedFormBuilder(FormBuilder):

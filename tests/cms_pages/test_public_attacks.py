@@ -220,6 +220,15 @@ def test_a_phone_number_with_anything_else_in_it_is_refused(client, site_pages, 
     assert not FormSubmission.objects.filter(page=page).exists()
 
 
+def test_password_managers_are_told_to_leave_the_honeypot_alone(client, site_pages):
+    """A person's password manager filling the hidden field would have their request discarded
+    without a word: 1Password's identities have a "website" field. 1Password and LastPass skip
+    fields marked with their documented opt-outs."""
+    html = client.get(site_pages["request"].url).content.decode()
+    honeypot = re.search(r'<input type="text" name="website"[^>]*>', html)[0]
+    assert "data-1p-ignore" in honeypot and 'data-lpignore="true"' in honeypot
+
+
 def test_a_choice_the_editor_did_not_write_is_refused(client, site_pages):
     page = site_pages["request"]
     course = _fields(page)["ご希望のコース"]
