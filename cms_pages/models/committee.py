@@ -27,8 +27,9 @@ class CommitteeIndexPage(JapaneseSearchMixin, ClosingBlocksMixin, Page):
         return stream_plain_text(self.intro)
 
     def members_by_role(self) -> list[tuple[str, list["CommitteeMemberPage"]]]:
-        """Live members grouped by role, roles in the association's order, members in tree order."""
-        members = CommitteeMemberPage.objects.child_of(self).live().select_related("photo")
+        """Live public members grouped by role, roles in the association's order, members in tree
+        order (a page restricted to some visitors is not named to all of them)."""
+        members = CommitteeMemberPage.objects.child_of(self).live().public().select_related("photo")
         groups = {role: [] for role in CommitteeRole}
         for member in members:
             groups[member.role].append(member)

@@ -111,6 +111,16 @@ def test_undecodable_bytes_and_nul_in_the_query_do_not_fail(client):
         assert response.status_code == 200, raw
 
 
+def test_a_member_page_restricted_to_logged_in_users_is_not_named_on_the_public_board(client):
+    from wagtail.models import PageViewRestriction
+
+    from cms_pages.models import CommitteeMemberPage
+
+    member = CommitteeMemberPage.objects.get(slug="kawai-hiroyuki")
+    PageViewRestriction.objects.create(page=member, restriction_type=PageViewRestriction.LOGIN)
+    assert "河合 弘之" not in client.get("/about/").content.decode()
+
+
 # --- BudouX ------------------------------------------------------------------------------------
 
 
