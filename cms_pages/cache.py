@@ -2,8 +2,9 @@
 
 Rendering a Wagtail page costs tens of milliseconds; a cache hit costs one cache read. Purging is
 by generation: every key carries the current generation number, and publishing, unpublishing,
-moving or deleting any page bumps it, so every cached page is dropped at once and nobody sees a
-stale page. With several processes the cache must be shared (Redis) for that to hold everywhere.
+moving or deleting any page, or changing who may view one (its privacy), bumps it, so every
+cached page is dropped at once and nobody sees a stale page, nor a private one. With several
+processes the cache must be shared (Redis) for that to hold everywhere.
 
 Never cached: requests that carry a session (logged-in users, previews), non-GET requests,
 responses that set cookies (CSRF forms), and anything not marked cacheable by Wagtail's page serve.
@@ -14,10 +15,11 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
@@ -93,6 +95,13 @@ def _mark_cacheable(page, request, serve_args, serve_kwargs):
 @receiver(post_page_move)
 def _purge_on_page_change(sender, **kwargs):
     purge()
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def _purge_on_privacy_change(sender, **kwargs):
+    # After commit: a request in between would cache the page as still public.
+    transaction.on_commit(purge)
 
 
 @receiver(post_delete)

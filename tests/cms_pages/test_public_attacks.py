@@ -121,6 +121,26 @@ def test_a_member_page_restricted_to_logged_in_users_is_not_named_on_the_public_
     assert "河合 弘之" not in client.get("/about/").content.decode()
 
 
+@pytest.mark.parametrize("restriction", ["login", "password"])
+def test_a_page_made_private_is_no_longer_served_from_the_page_cache(
+    client, restriction, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Page, PageViewRestriction
+
+    assert client.get("/faq/").status_code == 200  # cached for anonymous visitors
+    faq = Page.objects.get(url_path="/home/faq/")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = PageViewRestriction.objects.create(
+            page=faq, restriction_type=restriction, password="secret-0123"
+        )
+    response = client.get("/faq/")
+    assert response.status_code in (200, 302)
+    assert "損金" not in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        made.delete()  # public again: the page itself, not the cached login or password page
+    assert "損金" in client.get("/faq/").content.decode()
+
+
 # --- BudouX ------------------------------------------------------------------------------------
 
 
