@@ -141,6 +141,46 @@ def test_a_page_made_private_is_no_longer_served_from_the_page_cache(
     assert "損金" in client.get("/faq/").content.decode()
 
 
+# --- Contact setting, news feed, share tags -------------------------------------------------
+
+
+def test_contact_lines_are_escaped_and_the_tel_link_carries_digits_only(client):
+    from wagtail.models import Site
+
+    from cms_pages.models import ContactSettings
+
+    contact = ContactSettings.for_site(Site.objects.get(is_default_site=True))
+    contact.address = '<script>alert(1)</script>"東京都'
+    contact.phone = '03-1234-5678" onclick="x'
+    contact.hours = "平日 & 土曜 <b>"
+    contact.save()
+    html = client.get("/contact/").content.decode()
+    assert "<script>alert(1)" not in html and "<b>" not in html.split("site-footer")[0][-2000:]
+    assert '<a href="tel:0312345678">' in html
+    assert 'onclick="x' not in html
+
+
+def test_the_feed_and_share_tags_escape_a_title_with_markup(client, settings):
+    from datetime import date
+
+    from cms_pages.models import NewsIndexPage, NewsPage
+
+    index = NewsIndexPage.objects.get()
+    title = '<script>alert(1)</script> & "総会" ]]>'
+    page = NewsPage(title=title, slug="escaped", date=date(2026, 11, 30), body="<p>本文</p>")
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    feed = client.get("/news/feed/").content.decode()
+    assert "<script>" not in feed and "&lt;script&gt;" in feed
+    html = client.get(page.url).content.decode()
+    head = html.split("</head>")[0]
+    assert "<script>alert(1)" not in html
+    assert 'content="&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;総会&quot; ]]&gt;"' in head
+    # The canonical and og:url are on the public address whatever Host the request named.
+    html = client.get(page.url, HTTP_HOST="localhost").content.decode()
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{page.url}">' in html
+
+
 # --- BudouX ------------------------------------------------------------------------------------
 
 
