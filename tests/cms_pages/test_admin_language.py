@@ -12,9 +12,9 @@ from wagtail.fields import StreamField
 from wagtail.models import get_page_models
 
 from casework import roles
+from casework.choices import Specialty
 from casework.models import ReviewerProfile
 from casework.services import case_transition
-from cms_pages.choices import Specialty
 from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
 from ..casework.conftest import (  # noqa: F401 (fixtures)
