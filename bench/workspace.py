@@ -127,9 +127,9 @@ class Build:
         from django.contrib.auth.models import Group
 
         from casework import roles
+        from casework.choices import Specialty
         from casework.models import ReviewerProfile
         from casework.selectors import calendar_closures
-        from cms_pages.choices import Specialty
 
         User = get_user_model()
         self.closures = calendar_closures()
