@@ -1,27 +1,10 @@
 """Editors' changes stay off the public site until the 公開承認 group approves them."""
 
 import pytest
-from django.contrib.auth.models import Group
-
-from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
 from .reading import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw")
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def approver(django_user_model):
-    user = django_user_model.objects.create_user("approver", password="pw")
-    user.groups.add(Group.objects.get(name=APPROVERS_GROUP))
-    return user
 
 
 def _faq(client) -> str:

@@ -7,11 +7,9 @@ from email.utils import parsedate_to_datetime
 from xml.etree import ElementTree
 
 import pytest
-from django.contrib.auth.models import Group
 
 from cms_pages.models import NewsIndexPage, NewsPage
 from cms_pages.models.news import NEWS_PER_PAGE
-from cms_pages.services import APPROVERS_GROUP, EDITORS_GROUP
 
 from .reading import page_text
 
@@ -142,20 +140,6 @@ def test_an_unpublished_news_item_is_nowhere(client, index):
 
 
 # --- moderation ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw")
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
-    return user
-
-
-@pytest.fixture
-def approver(django_user_model):
-    user = django_user_model.objects.create_user("approver", password="pw")
-    user.groups.add(Group.objects.get(name=APPROVERS_GROUP))
-    return user
 
 
 def _draftail(text: str) -> str:
