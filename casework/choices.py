@@ -60,6 +60,14 @@ class Course(models.TextChoices):
     DOCTOR = "doctor", "施術医コース"
 
 
+class FacilityRole(models.TextChoices):
+    """What a login of a member facility may do on マイページ (see casework.member_roles)."""
+
+    ADMIN = "admin", "管理者"
+    REPORTER = "reporter", "報告者"
+    READER = "reader", "閲覧のみ"
+
+
 class Society(models.TextChoices):
     """The five societies whose membership makes a doctor eligible."""
 

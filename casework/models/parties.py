@@ -3,9 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from casework.choices import Specialty
-
-from ..choices import Society
+from ..choices import FacilityRole, Society, Specialty
 
 
 class Facility(models.Model):
@@ -64,6 +62,11 @@ class MemberProfile(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="member_profiles",
+    )
+    # The login that opened the facility's membership is its 管理者; colleagues it invites get
+    # the role it chooses for them.
+    role = models.CharField(
+        "施設内の役割", max_length=16, choices=FacilityRole.choices, default=FacilityRole.ADMIN
     )
 
     class Meta:
