@@ -94,14 +94,14 @@ def attachment_added(*, attachment: Attachment) -> None:
 
 
 def application_submitted(*, application) -> None:
-    _send(
+    email_enqueue(
         to=[application.email],
         subject=_subject("enrollment/email/received_subject.txt", application=application),
         template="enrollment/email/received.txt",
         application=application,
         url=absolute_url("/"),
     )
-    _send(
+    email_enqueue(
         to=settings.ASSOCIATION_OFFICE_EMAILS,
         subject=f"新しい加入申込（申込番号 {application.reference}）",
         template="casework/email/office_application_submitted.txt",
@@ -128,7 +128,7 @@ def application_decided(*, application, note: str, set_password_url: str = "") -
         context = {"reason": note, "url": absolute_url(path)}
     else:
         return
-    _send(
+    email_enqueue(
         to=[application.email],
         subject=_subject(f"enrollment/email/{template}_subject.txt", application=application),
         template=f"enrollment/email/{template}.txt",
@@ -138,7 +138,7 @@ def application_decided(*, application, note: str, set_password_url: str = "") -
 
 
 def _to_office(case: Case, *, subject: str, template: str, **context) -> None:
-    _send(
+    email_enqueue(
         to=settings.ASSOCIATION_OFFICE_EMAILS,
         subject=subject,
         template=f"casework/email/{template}.txt",
@@ -150,7 +150,7 @@ def _to_office(case: Case, *, subject: str, template: str, **context) -> None:
 
 def _to_member(case: Case, *, subject: str, template: str, **context) -> None:
     """The member who reported the case (the one person the portal shows it to by name)."""
-    _send(
+    email_enqueue(
         to=[case.reporter.email],
         subject=f"【受付番号 {case.reference}】{subject}",
         template=f"casework/email/{template}.txt",
@@ -164,7 +164,9 @@ def _subject(template: str, **context) -> str:
     return " ".join(render_to_string(template, context).split())
 
 
-def _send(*, to: list[str], subject: str, template: str, **context) -> None:
+def email_enqueue(*, to: list[str], subject: str, template: str, **context) -> None:
+    """Render `template` with `context` and hand the e-mail to the task queue (empty addresses
+    are dropped). Every e-mail of the project goes through here."""
     to = [address for address in to if address]
     if to:
         body = render_to_string(template, context)
