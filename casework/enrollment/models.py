@@ -92,6 +92,11 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
         Policy, verbose_name="保険契約", null=True, blank=True, on_delete=models.PROTECT,
         related_name="application",
     )  # fmt: skip
+    # A renewal (継続) names the policy it continues; a new application (新規) names none.
+    renews = models.ForeignKey(
+        Policy, verbose_name="継続元の保険契約", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="renewals",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = "加入申込"
@@ -200,3 +205,43 @@ class ApplicationTransition(TransitionRecord):
             f"{self.application.reference}: "
             f"{self.get_from_state_display()} → {self.get_to_state_display()}"
         )
+
+
+def _default_reminder_days() -> list[int]:
+    return [30, 14, 7, 3]
+
+
+class RenewalRound(models.Model):
+    """One year's renewal round (継続手続) for the policies ending on `ends_on` (30 November):
+    when マイページ starts offering the renewal, and how many days before the 10 November
+    deadline the members who have not renewed are reminded. Set by the office each year."""
+
+    ends_on = models.DateField("満了日（11月30日）", unique=True)
+    offer_opens_on = models.DateField("マイページでのご案内開始日")
+    reminder_days = models.JSONField("締切の何日前にお知らせするか", default=_default_reminder_days)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "継続手続の年度"
+        ordering = ["-ends_on"]
+
+    def __str__(self) -> str:
+        return f"{self.ends_on:%Y年%m月%d日}満了分の継続手続"
+
+
+class RenewalReminder(models.Model):
+    """A reminder sent for a policy of a round, so the daily run never sends one twice."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField("締切の何日前")
+    sent_at = models.DateTimeField("送信日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "継続のお知らせ"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "days_before"], name="enrollment_one_reminder_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} の継続のお知らせ（締切{self.days_before}日前）"
