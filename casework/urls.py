@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import member
 
@@ -14,4 +14,5 @@ urlpatterns = [
         "cases/<str:reference>/attachments/<int:pk>/", member.download_attachment, name="attachment"
     ),
     path("cases/<str:reference>/actions/<slug:name>/", member.take_action, name="action"),
+    path("renewal/", include("casework.enrollment.renewal_urls")),
 ]
