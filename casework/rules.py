@@ -6,7 +6,7 @@ silently lose or invent a yen.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 # 支払限度額 (per accident) offered by the courses, smallest first.
@@ -94,6 +94,49 @@ def policy_end(starts_on: date) -> date:
     """The last day of cover for a policy starting on `starts_on`: the next 30 November."""
     end = date(starts_on.year, POLICY_END_MONTH, POLICY_END_DAY)
     return end if end >= starts_on else end.replace(year=end.year + 1)
+
+
+# A lapsed policy may still be renewed (with the later start and the gap) until this day of the
+# year after it ended; after that the facility applies anew on /join/.
+RENEWAL_AFTER_LAPSE_UNTIL = (5, 31)  # 31 May
+
+
+def renewal_deadline(current_ends_on: date) -> date:
+    """The annual round's deadline (10 November) for renewing a policy ending on `current_ends_on`
+    (a 30 November): renewals sent by then continue the cover without a gap."""
+    if (current_ends_on.month, current_ends_on.day) != (POLICY_END_MONTH, POLICY_END_DAY):
+        raise ValueError("継続できるのは11月30日に満了する保険契約です。")
+    return date(current_ends_on.year, ANNUAL_START_MONTH - 1, ANNUAL_DEADLINE_DAY)
+
+
+def renewal_start(*, current_ends_on: date, applied_on: date) -> date:
+    """補償開始日 of a renewal (継続) of the policy ending on `current_ends_on` (a 30 November),
+    sent on `applied_on` (Asia/Tokyo).
+
+    Sent by the round's deadline (10 November of that year), the renewal starts the day after
+    the current policy ends (1 December): the cover is continuous. Sent later (even before the
+    policy ends), it is handled like a new mid-term application, `coverage_start(applied_on)`:
+    from 11 November to 15 December it starts on 1 January, from 16 December on 1 February, and
+    so on. The days between are a gap in the cover, in which a claim first made is out of period
+    (`renewal_gap`). Either way the new policy ends on `policy_end(start)`, the next 30 November.
+    """
+    if applied_on <= renewal_deadline(current_ends_on):
+        return current_ends_on + timedelta(days=1)
+    return coverage_start(applied_on)
+
+
+def renewal_gap(*, current_ends_on: date, starts_on: date) -> tuple[date, date] | None:
+    """The first and last day without cover between a policy ending on `current_ends_on` and its
+    renewal starting on `starts_on`; None when the cover is continuous."""
+    first = current_ends_on + timedelta(days=1)
+    return (first, starts_on - timedelta(days=1)) if starts_on > first else None
+
+
+def renewal_offered_until(current_ends_on: date) -> date:
+    """The last day a policy ending on `current_ends_on` may be renewed: 31 May of the next year
+    (a lapsed policy's facility keeps its records and history for half a year)."""
+    month, day = RENEWAL_AFTER_LAPSE_UNTIL
+    return date(current_ends_on.year + 1, month, day)
 
 
 def format_yen(amount: int) -> str:

@@ -14,8 +14,14 @@ from casework.rules import (
     PAYOUT_LIMITS,
     PayoutLine,
     calculate_payout,
+    coverage_start,
     format_yen,
     is_covered,
+    policy_end,
+    renewal_deadline,
+    renewal_gap,
+    renewal_offered_until,
+    renewal_start,
 )
 
 START, END = date(2024, 4, 1), date(2025, 3, 31)
@@ -351,3 +357,133 @@ def test_the_proration_is_limit_over_damages_exactly_when_damages_exceed_the_lim
 def test_total_never_exceeds_the_aggregate_remaining_even_with_large_legal_costs(damages, legal):
     p = calculate_payout(damages, 5_000_000, legal_costs=legal, aggregate_remaining=15_000_000)
     assert p.total <= 15_000_000
+
+
+# --- Renewal (継続) -----------------------------------------------------------------------------
+
+ENDS = date(2027, 11, 30)  # the current policy's last day; 2028 is a leap year
+
+
+@pytest.mark.parametrize(
+    ("applied_on", "starts_on"),
+    [
+        # By the round's 10 November deadline: the day after the current policy ends.
+        (date(2027, 10, 1), date(2027, 12, 1)),
+        (date(2027, 11, 1), date(2027, 12, 1)),
+        (date(2027, 11, 10), date(2027, 12, 1)),
+        # Later: a new mid-term application (15th of the month, next 1st) with a gap.
+        (date(2027, 11, 11), date(2028, 1, 1)),
+        (date(2027, 11, 15), date(2028, 1, 1)),
+        (date(2027, 11, 16), date(2028, 1, 1)),
+        (date(2027, 11, 30), date(2028, 1, 1)),  # the policy's last day
+        # After expiry (lapsed).
+        (date(2027, 12, 1), date(2028, 1, 1)),
+        (date(2027, 12, 15), date(2028, 1, 1)),
+        (date(2027, 12, 16), date(2028, 2, 1)),
+        (date(2028, 2, 15), date(2028, 3, 1)),
+        (date(2028, 2, 29), date(2028, 4, 1)),  # leap day
+        (date(2028, 5, 31), date(2028, 7, 1)),  # the last day a lapsed policy is renewed
+    ],
+)
+def test_renewal_start(applied_on, starts_on):
+    assert renewal_start(current_ends_on=ENDS, applied_on=applied_on) == starts_on
+    assert policy_end(starts_on) == date(2028, 11, 30)
+
+
+def test_a_renewal_by_the_deadline_runs_a_full_leap_year_without_a_gap():
+    starts_on = renewal_start(current_ends_on=ENDS, applied_on=date(2027, 11, 10))
+    ends_on = policy_end(starts_on)
+    assert (starts_on, ends_on) == (date(2027, 12, 1), date(2028, 11, 30))
+    assert (ends_on - starts_on).days + 1 == 366  # 29 February 2028 is covered
+    assert is_covered(starts_on, ends_on, date(2028, 2, 29))
+    assert renewal_gap(current_ends_on=ENDS, starts_on=starts_on) is None
+
+
+def test_a_late_renewal_leaves_a_gap_in_which_a_claim_is_out_of_period():
+    starts_on = renewal_start(current_ends_on=ENDS, applied_on=date(2027, 11, 11))
+    assert renewal_gap(current_ends_on=ENDS, starts_on=starts_on) == (
+        date(2027, 12, 1),
+        date(2027, 12, 31),
+    )
+    old = (date(2026, 12, 1), ENDS)
+    new = (starts_on, policy_end(starts_on))
+    for claim_date, covered_by in [
+        (ENDS, old),
+        (date(2027, 12, 1), None),
+        (date(2027, 12, 31), None),
+        (date(2028, 1, 1), new),
+    ]:
+        assert [p for p in (old, new) if is_covered(*p, claim_date)] == (
+            [covered_by] if covered_by else []
+        )
+
+
+def test_the_deadline_and_the_last_day_of_the_offer():
+    assert renewal_deadline(ENDS) == date(2027, 11, 10)
+    assert renewal_offered_until(ENDS) == date(2028, 5, 31)
+
+
+@pytest.mark.parametrize("ends_on", [date(2027, 11, 29), date(2027, 12, 31), date(2028, 2, 29)])
+def test_only_a_policy_ending_on_30_november_is_renewed(ends_on):
+    with pytest.raises(ValueError, match="11月30日に満了する保険契約"):
+        renewal_start(current_ends_on=ends_on, applied_on=date(2027, 11, 1))
+
+
+round_ends = st.integers(min_value=2003, max_value=2099).map(lambda year: date(year, 11, 30))
+
+
+@st.composite
+def renewals(draw):
+    """A policy ending on a 30 November and a renewal sent up to a year before it ends or until
+    the last day a lapsed policy is renewed."""
+    ends_on = draw(round_ends)
+    applied_on = draw(
+        st.dates(min_value=ends_on - timedelta(days=365), max_value=renewal_offered_until(ends_on))
+    )
+    return ends_on, applied_on
+
+
+@given(renewals())
+def test_a_renewal_is_continuous_exactly_when_sent_by_10_november(renewal):
+    ends_on, applied_on = renewal
+    starts_on = renewal_start(current_ends_on=ends_on, applied_on=applied_on)
+    on_time = applied_on <= date(ends_on.year, 11, 10)
+    assert (starts_on == ends_on + timedelta(days=1)) == on_time
+    assert (renewal_gap(current_ends_on=ends_on, starts_on=starts_on) is None) == on_time
+    if not on_time:
+        # A late renewal is a new mid-term application, starting after it was sent.
+        assert starts_on == coverage_start(applied_on)
+        assert applied_on < starts_on
+
+
+@given(renewals())
+def test_a_renewal_starts_on_a_first_after_the_old_policy_and_ends_a_year_later(renewal):
+    ends_on, applied_on = renewal
+    starts_on = renewal_start(current_ends_on=ends_on, applied_on=applied_on)
+    assert starts_on.day == 1
+    assert ends_on < starts_on
+    # Whatever the gap, the renewed period ends on the next round's 30 November.
+    assert policy_end(starts_on) == date(ends_on.year + 1, 11, 30)
+
+
+@given(renewals())
+def test_the_gap_is_exactly_the_days_neither_policy_covers(renewal):
+    ends_on, applied_on = renewal
+    starts_on = renewal_start(current_ends_on=ends_on, applied_on=applied_on)
+    gap = renewal_gap(current_ends_on=ends_on, starts_on=starts_on)
+    day = ends_on
+    while day <= starts_on:
+        in_gap = gap is not None and gap[0] <= day <= gap[1]
+        covered = is_covered(ends_on - timedelta(days=364), ends_on, day) or is_covered(
+            starts_on, policy_end(starts_on), day
+        )
+        assert in_gap != covered
+        day += timedelta(days=1)
+
+
+@given(renewals())
+def test_a_later_renewal_never_starts_earlier(renewal):
+    ends_on, applied_on = renewal
+    sooner = renewal_start(current_ends_on=ends_on, applied_on=applied_on)
+    later = renewal_start(current_ends_on=ends_on, applied_on=applied_on + timedelta(days=1))
+    assert sooner <= later
