@@ -54,6 +54,13 @@ CALENDAR_GROUP_PERMISSIONS = {
     ADMINS: [f"{action}_closingperiod" for action in ("add", "change", "delete", "view")]
 }
 
+# Each year's renewal round (enrollment.RenewalRound: when マイページ offers the renewal, on which
+# days members are reminded) is set by the office's administrators; the support team follows the
+# round itself through view_application.
+RENEWAL_ROUND_GROUP_PERMISSIONS = {
+    ADMINS: [f"{action}_renewalround" for action in ("add", "change", "delete", "view")]
+}
+
 # E-mails and index updates the task queue gave up on (casework.NotificationFailure) are
 # followed up by the office's administrators; they only read them.
 NOTIFICATION_FAILURE_GROUP_PERMISSIONS = {ADMINS: ["view_notificationfailure"]}

@@ -1,15 +1,26 @@
-"""The applications list and page in the Wagtail admin (Wagtail's own ModelViewSet)."""
+"""The applications list and page, and each year's renewal round settings, in the Wagtail admin
+(Wagtail's own ModelViewSet)."""
+
+import re
+import unicodedata
+from datetime import date
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import path
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet
 
+from .. import rules
+from ..calendar_viewsets import ClosingPeriodForm
 from ..choices import Course
 from ..viewsets import ServiceOnlyViewSet
 from . import admin_views
 from .choices import ApplicationState
-from .models import Application
+from .models import Application, RenewalRound
+from .renewal_round import round_deadline
 
 
 class ApplicationFilterSet(WagtailFilterSet):
@@ -68,3 +79,114 @@ class ApplicationViewSet(ServiceOnlyViewSet):
 
 
 application_viewset = ApplicationViewSet("enrollment_application", url_prefix="applications")
+
+
+#: Reminder steps: from four months before the deadline (the offer opens around then) to the day
+#: before it.
+REMINDER_DAYS_RANGE = (1, 120)
+REMINDER_DAYS_ERROR = (
+    "お知らせする日は、締切の何日前かを1〜120の整数で、「、」か「,」で区切って入力してください"
+    "（例：30、14、7、3）。"
+)
+
+
+def reminder_days_parse(text: str) -> list[int]:
+    """「３０、１４，7 3」 → [30, 14, 7, 3]: full-width digits and Japanese commas as typed through
+    an input method, duplicates dropped, the earliest step (most days) first."""
+    parts = [p for p in re.split(r"[,、・\s]+", unicodedata.normalize("NFKC", text)) if p]
+    low, high = REMINDER_DAYS_RANGE
+    if not parts or not all(p.isascii() and p.isdigit() and low <= int(p) <= high for p in parts):
+        raise ValidationError(REMINDER_DAYS_ERROR)
+    return sorted({int(p) for p in parts}, reverse=True)
+
+
+class RenewalRoundForm(ClosingPeriodForm):
+    """A year's round. Dates are read as the calendar's form reads them (full-width digits,
+    2026/10/1, 2026年10月1日); the reminder days are typed as a list of numbers."""
+
+    DATE_FIELDS = ("ends_on", "offer_opens_on")
+
+    reminder_days = forms.CharField(
+        label="お知らせする日（締切の何日前）",
+        help_text=(
+            "締切（11月10日）の何日前に、継続がお済みでない施設の管理者へメールを送るか。"
+            "1〜120の整数を「、」で区切って入力します（例：30、14、7、3）。"
+            "年度を登録しない年は30、14、7、3日前に送ります。"
+        ),
+    )
+
+    class Meta:
+        model = RenewalRound
+        fields = ["ends_on", "offer_opens_on", "reminder_days"]
+        help_texts = {
+            "ends_on": "この日に保険期間が満了する契約が対象です。11月30日を入力します（例：2026/11/30）。",
+            "offer_opens_on": (
+                "この日からマイページに継続のご案内を表示します。"
+                "年度を登録しない年は10月1日からです。"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["reminder_days"] = "、".join(
+                str(d) for d in self.initial.get("reminder_days") or self.instance.reminder_days
+            )
+
+    def clean_reminder_days(self):
+        return reminder_days_parse(self.cleaned_data["reminder_days"])
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if (ends_on.month, ends_on.day) != (rules.POLICY_END_MONTH, rules.POLICY_END_DAY):
+            raise ValidationError(
+                "満了日は11月30日を入力してください（保険期間はすべて11月30日に終わります）。"
+            )
+        return ends_on
+
+    def clean(self):
+        cleaned = super().clean()
+        ends_on, opens_on = cleaned.get("ends_on"), cleaned.get("offer_opens_on")
+        if ends_on and opens_on:
+            deadline = round_deadline(ends_on)
+            if not date(ends_on.year - 1, 12, 1) <= opens_on < deadline:
+                self.add_error(
+                    "offer_opens_on",
+                    f"ご案内開始日は、前年12月1日から締切（{deadline:%Y年%-m月%-d日}）の前日までの日付を入力してください。",
+                )
+        return cleaned
+
+
+class RenewalRoundViewSet(ModelViewSet):
+    """Each year's renewal round settings, kept by the office's administrators (in the settings
+    menu, beside the association's closing days)."""
+
+    model = RenewalRound
+    icon = "repeat"
+    menu_label = "継続手続の設定"
+    menu_order = 915
+    add_to_settings_menu = True
+    list_display = [
+        Column("ends_on", label="満了日", accessor="ends_on", sort_key="ends_on"),
+        "offer_opens_on",
+        Column(
+            "reminder_days",
+            label="お知らせ（締切の何日前）",
+            accessor=lambda round: "、".join(f"{d}日前" for d in round.reminder_days),
+        ),
+    ]
+    list_per_page = 50
+    search_fields = None
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return RenewalRoundForm
+
+    def get_delete_view_kwargs(self, **kwargs):
+        # Nothing refers to a round (reminders name the policy): Wagtail's usage count says nothing.
+        return super().get_delete_view_kwargs(usage_url_name=None, **kwargs)
+
+
+renewal_round_viewset = RenewalRoundViewSet(
+    "enrollment_renewal_settings", url_prefix="renewal-rounds"
+)
