@@ -12,8 +12,10 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from .. import rules
+from ..choices import Course
 from ..models import Policy
 from .choices import ApplicationState
 from .models import Application, RenewalReminder, RenewalRound
@@ -38,12 +40,29 @@ def _renewals(policy_ref, states) -> Exists:
     return Exists(Application.objects.filter(renews=policy_ref, state__in=states))
 
 
+def _successor() -> QuerySet[Policy]:
+    """The policy that continues one without a gap: same course and insured (the facility, or for
+    施術医コース the doctor), starting on 1 December right after it ends. Policies issued before
+    online renewal (the office entered each year's) are continued this way, with no application."""
+    same_insured = Q(course=Course.FACILITY, facility=OuterRef("facility")) | Q(
+        course=Course.DOCTOR, doctor=OuterRef("doctor")
+    )
+    return Policy.objects.filter(
+        same_insured,
+        course=OuterRef("course"),
+        starts_on__year=OuterRef("ends_on__year"),
+        starts_on__month=rules.ANNUAL_START_MONTH,
+        starts_on__day=1,
+    )
+
+
 def renewal_status(*, today: date) -> Case:
     """The status of each policy as a database expression: 継続済み when an approved application
-    renews it; otherwise 失効 once it has ended (a renewal still pending then leaves the member
+    renews it (or a policy continues it, see `_successor`); otherwise 失効 once it has ended (a renewal still pending then leaves the member
     uncovered until it is approved); otherwise 手続中 when one is pending, else 未着手."""
     return Case(
         When(_renewals(OuterRef("pk"), [S.APPROVED]), then=Value(RenewalStatus.RENEWED)),
+        When(Exists(_successor()), then=Value(RenewalStatus.RENEWED)),
         When(ends_on__lt=today, then=Value(RenewalStatus.LAPSED)),
         When(_renewals(OuterRef("pk"), PENDING_STATES), then=Value(RenewalStatus.PENDING)),
         default=Value(RenewalStatus.NOT_STARTED),
@@ -57,7 +76,10 @@ def policies_with_renewal(policies: QuerySet[Policy], *, today: date) -> QuerySe
     approved = Application.objects.filter(renews=OuterRef("pk"), state=S.APPROVED)
     return policies.annotate(
         renewal_status=renewal_status(today=today),
-        renewed_by_number=Subquery(approved.order_by("-pk").values("policy__number")[:1]),
+        renewed_by_number=Coalesce(
+            Subquery(approved.order_by("-pk").values("policy__number")[:1]),
+            Subquery(_successor().order_by("pk").values("number")[:1]),
+        ),
     )
 
 

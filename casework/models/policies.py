@@ -1,14 +1,33 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .. import rules
 from ..choices import CaseState, Course
 from .parties import Doctor, Facility
 
 
+class PolicyQuerySet(models.QuerySet):
+    def with_renewal(self, *, today: date) -> "PolicyQuerySet":
+        """Each policy's renewal status (継続済み / 手続中 / 未着手 / 失効) and the number of the
+        policy that renewed it, in the same query, for `Policy.renewal` to read."""
+        # The rule lives with the renewal round (casework.enrollment), which is built on these
+        # models: imported when called, as the app registry is ready by then.
+        from ..enrollment.renewal_round import policies_with_renewal
+
+        return policies_with_renewal(self, today=today)
+
+
 class Policy(models.Model):
-    """One policy period of cover: a facility (開設者コース) or a doctor (施術医コース)."""
+    """One policy period of cover: a facility (開設者コース) or a doctor (施術医コース).
+
+    A policy is renewed (継続) by an application naming it (enrollment.Application.renews);
+    its approval issues the next period's policy, and this one stays as it was.
+    """
 
     number = models.CharField("証券番号", max_length=32, unique=True)
     course = models.CharField("コース", max_length=16, choices=Course.choices)
@@ -31,6 +50,8 @@ class Policy(models.Model):
     deductible = models.PositiveBigIntegerField("免責金額（1事故・円）", default=rules.DEDUCTIBLE)
     starts_on = models.DateField("保険期間（始期）")
     ends_on = models.DateField("保険期間（終期）")
+
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "保険契約"
@@ -62,6 +83,15 @@ class Policy(models.Model):
     def aggregate_remaining(self, *, excluding=None) -> int:
         """What is left of the aggregate limit after ``aggregate_used``."""
         return max(self.aggregate_limit - self.aggregate_used(excluding=excluding), 0)
+
+    @cached_property
+    def renewal(self):
+        """Where this policy's renewal stands today (Asia/Tokyo), with `.label` and
+        `.renewed_by_number`: read from `with_renewal` when the policy was loaded with it, else
+        one query for this policy (fine for the few policies of one member's page)."""
+        from ..enrollment.renewal_round import policy_renewal
+
+        return policy_renewal(self, today=timezone.localdate())
 
     def covers(self, claim_date) -> bool:
         return rules.is_covered(self.starts_on, self.ends_on, claim_date)
