@@ -22,9 +22,16 @@ ALLOWED = {
 }
 
 
+def member_actions(user) -> frozenset[MemberAction]:
+    """Everything `user` may do for their facility: nothing for anyone but an active login of a
+    member facility that its 管理者 has not removed (a removed login is also deactivated; either
+    alone refuses it, so a login reactivated by mistake in the admin stays refused)."""
+    profile = getattr(user, "member_profile", None)
+    if profile is None or not user.is_active or profile.removed_at is not None:
+        return frozenset()
+    return ALLOWED.get(profile.role, frozenset())
+
+
 def member_may(user, action: MemberAction) -> bool:
     """Whether `user` is an active login of a member facility whose role allows `action`."""
-    profile = getattr(user, "member_profile", None)
-    if profile is None or not user.is_active:
-        return False
-    return action in ALLOWED.get(profile.role, frozenset())
+    return action in member_actions(user)

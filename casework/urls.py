@@ -14,5 +14,10 @@ urlpatterns = [
         "cases/<str:reference>/attachments/<int:pk>/", member.download_attachment, name="attachment"
     ),
     path("cases/<str:reference>/actions/<slug:name>/", member.take_action, name="action"),
+    path("staff/", member.staff, name="staff"),
+    path("staff/<int:pk>/role/", member.staff_role, name="staff_role"),
+    path("staff/<int:pk>/remove/", member.staff_remove, name="staff_remove"),
+    path("staff/<int:pk>/resend/", member.staff_resend, name="staff_resend"),
+    path("staff/<int:pk>/cancel/", member.staff_cancel, name="staff_cancel"),
     path("renewal/", include("casework.enrollment.renewal_urls")),
 ]

@@ -1,10 +1,14 @@
-"""Japanese forms for the member/staff login pages and two-factor authentication."""
+"""Japanese forms for the member/staff login pages, two-factor authentication and a member
+facility's invitations of its staff (マイページのスタッフ管理)."""
 
 import re
 import unicodedata
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+
+from ..choices import FacilityRole
 
 CODE_INVALID = "コードが正しくありません。"
 CODE_THROTTLED = "コードの誤りが続いたため、しばらく入力を受け付けません。少し時間をおいてから再度お試しください。"
@@ -107,3 +111,77 @@ class TwoFactorCodeForm(forms.Form):
     @property
     def is_backup_code(self) -> bool:
         return not TOTP_PATTERN.match(self.cleaned_data.get("code", ""))
+
+
+_NAME_MAX = get_user_model()._meta.get_field("last_name").max_length
+_EMAIL_MAX = get_user_model()._meta.get_field("email").max_length
+
+
+class _FoldedTextField(forms.CharField):
+    """A name or address as typed with a Japanese input method: full-width letters, digits and
+    @ folded (NFKC: ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ is yamada@example.jp), spaces collapsed,
+    before it is checked."""
+
+    def to_python(self, value):
+        return " ".join(unicodedata.normalize("NFKC", super().to_python(value)).split())
+
+
+class _FoldedEmailField(_FoldedTextField, forms.EmailField):
+    pass
+
+
+def _role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="役割",
+        choices=FacilityRole.choices,
+        error_messages={
+            "required": "役割を選んでください。",
+            "invalid_choice": "役割は一覧から選んでください。",
+        },
+    )
+
+
+def _name_field(label: str, *, required: bool) -> _FoldedTextField:
+    return _FoldedTextField(
+        label=label,
+        max_length=_NAME_MAX,
+        required=required,
+        error_messages={
+            "required": f"{label}を入力してください。",
+            "max_length": f"{label}は{_NAME_MAX}文字以内で入力してください。",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ColleagueInviteForm(forms.Form):
+    """A colleague to invite: name (family name first), e-mail address and role."""
+
+    last_name = _name_field("姓", required=True)
+    first_name = _name_field("名", required=False)
+    email = _FoldedEmailField(
+        label="メールアドレス",
+        max_length=_EMAIL_MAX,
+        help_text="パスワードを設定するためのリンクをお送りします。ログインにも使います。",
+        error_messages={
+            "required": "メールアドレスを入力してください。",
+            "invalid": "メールアドレスの形式が正しくありません。",
+            "max_length": f"メールアドレスは{_EMAIL_MAX}文字以内で入力してください。",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+    )
+    role = _role_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The least a colleague may need: a 管理者 chooses more on purpose.
+        self.fields["role"].initial = FacilityRole.REPORTER
+        self.fields["role"].help_text = (
+            "管理者：スタッフの招待・削除と、すべての操作　"
+            "報告者：苦情の報告、協会への回答・メッセージ・ファイルの送信　"
+            "閲覧のみ：案件と補償の確認だけ"
+        )
+
+
+class ColleagueRoleForm(forms.Form):
+    role = _role_field()

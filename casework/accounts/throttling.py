@@ -36,7 +36,13 @@ ACTIONS = {
     "enrollment": "オンライン加入のお申込み",
     "password_reset": "パスワード再設定メールのお申込み",
     "password_reset_confirm": "新しいパスワードの設定",
+    "member_invitation": "スタッフへの招待メールの送信",
 }
+#: Limits of scopes that settings.RATE_LIMITS does not name; settings win.
+#: member_invitation is counted per facility (casework.views.member), not per address: enough
+#: for a clinic to invite its whole staff in an hour, too few to use the association's mail
+#: server for mass mailing.
+DEFAULT_RATE_LIMITS = {"member_invitation": (30, 60 * 60)}
 
 
 def client_key(request) -> str:
@@ -69,12 +75,15 @@ def _count(scope: str, client: str, seconds: int, now: float) -> tuple[int, int]
         return 1, left
 
 
-def rate_limit_response(request, scope: str) -> HttpResponse | None:
-    """Count a POST against `scope`'s limit; the 429 response if the client is over it, else None."""
+def rate_limit_response(request, scope: str, *, client: str = "") -> HttpResponse | None:
+    """Count a POST against `scope`'s limit; the 429 response if the client is over it, else None.
+
+    The client is the request's address unless `client` names another key (e.g. a facility,
+    whose logins share one limit wherever they are)."""
     if request.method != "POST":
         return None
-    posts, seconds = settings.RATE_LIMITS[scope]
-    client = client_key(request)
+    posts, seconds = settings.RATE_LIMITS.get(scope) or DEFAULT_RATE_LIMITS[scope]
+    client = client or client_key(request)
     now = time.time()
     count, retry_after = _count(scope, client, seconds, now)
     if count <= posts:

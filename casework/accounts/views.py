@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..facility_staff import password_set_record
 from .forms import (
     CODE_INVALID,
     CODE_THROTTLED,
@@ -107,6 +108,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         user = form.user
         for name in {account_key_for(user), (user.email or "").lower()} - {""}:
             axes_reset(username=name)
+        # A colleague's invitation is accepted: the facility's staff page stops offering to
+        # resend or cancel it.
+        password_set_record(user=user)
         return response
 
 

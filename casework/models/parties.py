@@ -68,12 +68,43 @@ class MemberProfile(models.Model):
     role = models.CharField(
         "施設内の役割", max_length=16, choices=FacilityRole.choices, default=FacilityRole.ADMIN
     )
+    # A colleague's login is made by the facility's 管理者 on マイページ (casework.facility_staff);
+    # the opener's, by enrolment, has no inviter.
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="招待した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField("招待日時", null=True, blank=True)
+    # Stamped the first time the login sets its own password through an e-mailed link: until
+    # then an invitation is pending (its login has a random password nobody knows).
+    password_set_at = models.DateTimeField("パスワード設定日時", null=True, blank=True)
+    # A removed colleague's login is deactivated, not deleted: the cases, messages and files it
+    # reported or wrote keep naming it.
+    removed_at = models.DateTimeField("削除日時", null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="削除した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "会員ユーザー"
 
     def __str__(self) -> str:
         return f"{self.user} ({self.facility})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Invited by a colleague and no password set yet: the invitation may be resent or
+        cancelled, and the login cannot act for the facility."""
+        return self.invited_at is not None and self.password_set_at is None
 
 
 class ReviewerProfile(models.Model):

@@ -7,15 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition
 
+from .. import facility_staff
+from ..accounts.forms import ColleagueInviteForm, ColleagueRoleForm
+from ..accounts.names import display_name
+from ..accounts.throttling import rate_limit_response
 from ..choices import NEXT_STEP, CaseState
 from ..forms import AttachmentForm, CaseReportForm, MemberAnswerForm, MessageForm
-from ..models import PatientDataView
+from ..member_roles import MemberAction, member_actions, member_may
+from ..models import MemberProfile, PatientDataView
 from ..rules import format_yen
 from ..selectors import (
     case_transitions_for,
@@ -78,8 +84,13 @@ MEMBER_NEXT_STEP = {
     S.RESOLVED: "",
     S.WITHDRAWN: "",
 }
-# Events that leave the state as it was, in the member's words.
-MEMBER_EVENTS = {"report": "ご相談を受け付けました"}
+# Events that leave the state as it was, and the facility's own steps (which the history names
+# the colleague who took), in the member's words.
+MEMBER_EVENTS = {
+    "report": "ご相談を受け付けました",
+    "provide_info": "追加資料を提出しました",
+    "withdraw": "ご相談を取り下げました",
+}
 # Where the payment stands while the payout is shown and not yet paid.
 PAYMENT_STATUS = {
     S.SETTLEMENT: "示談が成立したあと、保険会社の承認を経てお支払いします。",
@@ -88,19 +99,40 @@ PAYMENT_STATUS = {
 }
 
 
-def member_required(view):
-    """Logged in, with a member profile; staff are sent to their workspace."""
+# Why a member's own facility's page refuses them, by what they tried (403, in Japanese).
+REFUSED = {
+    MemberAction.READ: "このログインは現在ご利用いただけません。施設の管理者にお問い合わせください。",
+    MemberAction.REPORT: (
+        "このログインの役割（閲覧のみ）では、報告・回答・メッセージ・ファイルの送信はできません。"
+        "施設の管理者にお問い合わせください。"
+    ),
+    MemberAction.MANAGE: "スタッフの管理は、施設の管理者だけが行えます。",
+}
 
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not hasattr(request.user, "member_profile"):
-            if request.user.has_perm("casework.view_case"):
-                return redirect("wagtailadmin_home")
-            raise PermissionDenied("会員アカウントでログインしてください。")
-        return view(request, *args, **kwargs)
 
-    return wrapped
+def member_may_required(action: MemberAction):
+    """View decorator: logged in as a login of a member facility whose role allows `action`
+    (casework.member_roles); staff are sent to their workspace, anyone else refused (403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not hasattr(request.user, "member_profile"):
+                if request.user.has_perm("casework.view_case"):
+                    return redirect("wagtailadmin_home")
+                raise PermissionDenied("会員アカウントでログインしてください。")
+            if not member_may(request.user, action):
+                raise PermissionDenied(REFUSED[action])
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+#: Any page of マイページ: a login of a member facility that may read its cases.
+member_required = member_may_required(MemberAction.READ)
 
 
 def _member_case(request, reference):
@@ -160,6 +192,7 @@ def my_page(request):
         "casework/portal/my_page.html",
         {
             "facility": request.user.member_profile.facility,
+            "may": member_actions(request.user),
             "policies": policies,
             "awaiting_count": member_awaiting_count(user=request.user),
             "open_cases": _case_list(request, member_open_cases(user=request.user), "open"),
@@ -170,7 +203,7 @@ def my_page(request):
     )
 
 
-@member_required
+@member_may_required(MemberAction.REPORT)
 def report_case(request):
     facility = request.user.member_profile.facility
     form = CaseReportForm(request.POST or None, request.FILES or None, facility=facility)
@@ -204,15 +237,28 @@ def report_case(request):
     )
 
 
+def _colleague_names(case, user_ids) -> dict[int, str]:
+    """The facility's own logins among `user_ids`, by id, family name first (one query). The
+    association's staff are not named: the portal speaks of 協会, never of who is on duty."""
+    profiles = MemberProfile.objects.filter(
+        facility_id=case.facility_id, user_id__in=set(user_ids) - {None}
+    ).select_related("user")
+    return {profile.user_id: display_name(profile.user) for profile in profiles}
+
+
 def _history(case) -> list[dict]:
+    events = member_case_history(case=case)
+    # Who of the facility reported, answered or withdrew.
+    names = _colleague_names(case, (event.by_id for event in events))
     return [
         {
             "at": event.at,
             "text": MEMBER_EVENTS.get(event.name) or MEMBER_STATUS[event.to_state],
             # Only a request for documents is written for the member; other notes are staff's.
             "request": event.note if event.name == "request_info" else "",
+            "by": names.get(event.by_id, ""),
         }
-        for event in member_case_history(case=case)
+        for event in events
     ]
 
 
@@ -226,10 +272,11 @@ def _payout_lines(assessment) -> list[dict]:
 @member_required
 def case_detail(request, reference):
     case = _member_case(request, reference)
+    may = member_actions(request.user)
     actions = {
         t.name: t
         for t in case_transitions_for(case=case, user=request.user)
-        if t.name in MEMBER_TRANSITIONS
+        if t.name in MEMBER_TRANSITIONS and MemberAction.REPORT in may
     }
     payout = member_payout(case=case)
     return TemplateResponse(
@@ -237,6 +284,7 @@ def case_detail(request, reference):
         "casework/portal/case_detail.html",
         {
             "case": case,
+            "may": may,
             "status": MEMBER_STATUS[case.state],
             "next_step": MEMBER_NEXT_STEP[case.state],
             "request_for_documents": member_request(case=case),
@@ -254,14 +302,14 @@ def case_detail(request, reference):
             "thread": messages_visible_to(case=case, user=request.user).select_related(
                 "author__member_profile"
             ),
-            "attachments": case.attachments.all(),
+            "attachments": case.attachments.select_related("uploaded_by__member_profile"),
             "message_form": MessageForm(),
             "attachment_form": AttachmentForm(),
         },
     )
 
 
-@member_required
+@member_may_required(MemberAction.REPORT)
 @require_POST
 def post_message(request, reference):
     case = _member_case(request, reference)
@@ -274,7 +322,7 @@ def post_message(request, reference):
     return redirect("casework_portal:case", reference)
 
 
-@member_required
+@member_may_required(MemberAction.REPORT)
 @require_POST
 def upload_attachment(request, reference):
     attachment_upload(request, _member_case(request, reference))
@@ -291,7 +339,7 @@ def download_attachment(request, reference, pk):
     return attachment_response(attachment)
 
 
-@member_required
+@member_may_required(MemberAction.REPORT)
 @require_POST
 def take_action(request, reference, name):
     case = _member_case(request, reference)
@@ -312,3 +360,132 @@ def take_action(request, reference, name):
     except ValidationError as error:
         report_errors(request, error)
     return redirect("casework_portal:case", reference)
+
+
+# --- スタッフ管理: the facility's own logins, managed by its 管理者 (casework.facility_staff) ---
+
+
+def _staff_page(request, form):
+    colleagues = facility_staff.facility_colleagues(user=request.user)
+    rows = [
+        {
+            "profile": profile,
+            "name": display_name(profile.user),
+            "invited_by": display_name(profile.invited_by),
+            "is_me": profile.user_id == request.user.pk,
+            # Each row its own ids: every row has a role field.
+            "role_form": ColleagueRoleForm(
+                initial={"role": profile.role}, auto_id=f"id_colleague_{profile.pk}_%s"
+            ),
+        }
+        for profile in colleagues
+    ]
+    return TemplateResponse(
+        request,
+        "casework/portal/staff.html",
+        {
+            "facility": request.user.member_profile.facility,
+            "rows": rows,
+            "form": form,
+            "removed": facility_staff.facility_removed_colleagues(user=request.user),
+        },
+    )
+
+
+@member_may_required(MemberAction.MANAGE)
+def staff(request):
+    form = ColleagueInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Counted per facility, and only what would send an e-mail (a typo costs nothing).
+        refused = rate_limit_response(
+            request,
+            "member_invitation",
+            client=f"facility:{request.user.member_profile.facility_id}",
+        )
+        if refused is not None:
+            return refused
+        try:
+            profile = facility_staff.colleague_invite(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("email" if error.code == "email_taken" else None, error)
+        else:
+            messages.success(
+                request,
+                f"{display_name(profile.user)} 様（{profile.user.email}）に招待メールを送りました。",
+            )
+            return redirect("casework_portal:staff")
+    return _staff_page(request, form)
+
+
+def _colleague_action(request, pk: int, act) -> HttpResponse:
+    """Run `act(name)` (a facility_staff service call returning the success text) on colleague
+    `pk` of the member's own facility. Another facility's login, or one that is gone, is not
+    found (404); one removed a moment ago (a second click) is said so."""
+    profile = get_object_or_404(
+        MemberProfile.objects.select_related("user"),
+        pk=pk,
+        facility_id=request.user.member_profile.facility_id,
+    )
+    name = display_name(profile.user)
+    if profile.removed_at is not None:
+        messages.info(request, f"{name} 様のログインは既に削除されています。")
+        return redirect("casework_portal:staff")
+    try:
+        messages.success(request, act(name))
+    except MemberProfile.DoesNotExist as error:
+        raise Http404 from error
+    except ValidationError as error:
+        report_errors(request, error)
+    return redirect("casework_portal:staff")
+
+
+@member_may_required(MemberAction.MANAGE)
+@require_POST
+def staff_role(request, pk):
+    form = ColleagueRoleForm(request.POST)
+
+    def change(name: str) -> str:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        profile = facility_staff.colleague_role_change(
+            by=request.user, profile_id=pk, role=form.cleaned_data["role"]
+        )
+        return f"{name} 様の役割を「{profile.get_role_display()}」にしました。"
+
+    return _colleague_action(request, pk, change)
+
+
+@member_may_required(MemberAction.MANAGE)
+@require_POST
+def staff_remove(request, pk):
+    def remove(name: str) -> str:
+        facility_staff.colleague_remove(by=request.user, profile_id=pk)
+        return f"{name} 様のログインを削除しました。このログインではもう利用できません。"
+
+    return _colleague_action(request, pk, remove)
+
+
+@member_may_required(MemberAction.MANAGE)
+@require_POST
+def staff_resend(request, pk):
+    refused = rate_limit_response(
+        request, "member_invitation", client=f"facility:{request.user.member_profile.facility_id}"
+    )
+    if refused is not None:
+        return refused
+
+    def resend(name: str) -> str:
+        facility_staff.invitation_resend(by=request.user, profile_id=pk)
+        return f"{name} 様に招待メールを再送しました。前のメールのリンクは使えなくなります。"
+
+    return _colleague_action(request, pk, resend)
+
+
+@member_may_required(MemberAction.MANAGE)
+@require_POST
+def staff_cancel(request, pk):
+    def cancel(name: str) -> str:
+        facility_staff.invitation_cancel(by=request.user, profile_id=pk)
+        return f"{name} 様への招待を取り消しました。"
+
+    return _colleague_action(request, pk, cancel)
