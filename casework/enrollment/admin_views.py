@@ -23,7 +23,6 @@ from .renewal_round import (
     RenewalStatus,
     renewal_round_for,
     round_counts,
-    round_deadline,
     round_ends_on_for,
     round_policies,
     round_years,
@@ -144,7 +143,7 @@ class RenewalRoundView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             ends_on=ends_on,
             round=renewal_round_for(ends_on=ends_on),
-            deadline=round_deadline(ends_on),
+            deadline=rules.renewal_deadline(ends_on),
             years=sorted({*round_years(), round_ends_on_for(today).year}, reverse=True),
             status=status,
             statuses=[(s.value, s.label, counts[s.value]) for s in RenewalStatus],

@@ -15,14 +15,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .. import notifications
+from .. import notifications, rules
 from ..choices import FacilityRole
 from ..models import MemberProfile, Policy
 from .models import RenewalReminder
 from .renewal_round import (
     reminder_step_due,
     renewal_round_for,
-    round_deadline,
     round_ends_on_for,
     round_policies_awaiting_member,
 )
@@ -45,7 +44,7 @@ class ReminderPlan:
 def reminders_due(*, today: date) -> ReminderPlan:
     """The reminders to send on `today` (Asia/Tokyo) for the current round."""
     ends_on = round_ends_on_for(today)
-    deadline = round_deadline(ends_on)
+    deadline = rules.renewal_deadline(ends_on)
     step = reminder_step_due(
         days=renewal_round_for(ends_on=ends_on).reminder_days, ends_on=ends_on, today=today
     )

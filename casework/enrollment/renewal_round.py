@@ -19,14 +19,13 @@ from ..choices import Course
 from ..models import Policy
 from .choices import ApplicationState
 from .models import Application, RenewalReminder, RenewalRound
+from .selectors import DEFAULT_OFFER_OPENS
 
 S = ApplicationState
 
 #: A renewal the member sent and staff have not decided, or one sent back for the member to
 #: correct: the member has started.
 PENDING_STATES = [S.RECEIVED, S.IN_REVIEW, S.RETURNED]
-#: When no round is saved for a year, マイページ offers the renewal from 1 October.
-DEFAULT_OFFER_OPENS = (10, 1)
 
 
 class RenewalStatus(models.TextChoices):
@@ -115,11 +114,6 @@ def round_ends_on_for(today: date) -> date:
     return date(today.year, rules.POLICY_END_MONTH, rules.POLICY_END_DAY)
 
 
-def round_deadline(ends_on: date) -> date:
-    """The round's closing day, 10 November, for the policies ending on `ends_on`."""
-    return date(ends_on.year, rules.ANNUAL_START_MONTH - 1, rules.ANNUAL_DEADLINE_DAY)
-
-
 def renewal_round_for(*, ends_on: date) -> RenewalRound:
     """The office's settings for the round ending on `ends_on`, or the defaults (offer from
     1 October, the model's reminder days) as an unsaved row when none were saved."""
@@ -188,7 +182,7 @@ def reminder_step_due(*, days: list[int], ends_on: date, today: date) -> int | N
     """The reminder step (days before the deadline) to send on `today`: the latest one whose day
     has come, so a member whose reminders piled up (the daily run missed days, the office added
     steps) gets one e-mail, not several; none after the deadline."""
-    deadline = round_deadline(ends_on)
+    deadline = rules.renewal_deadline(ends_on)
     if today > deadline:
         return None
     due = [d for d in days if deadline - timedelta(days=d) <= today]

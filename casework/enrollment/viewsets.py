@@ -20,7 +20,6 @@ from ..viewsets import ServiceOnlyViewSet
 from . import admin_views
 from .choices import ApplicationState
 from .models import Application, RenewalRound
-from .renewal_round import round_deadline
 
 
 class ApplicationFilterSet(WagtailFilterSet):
@@ -138,17 +137,19 @@ class RenewalRoundForm(ClosingPeriodForm):
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]
-        if (ends_on.month, ends_on.day) != (rules.POLICY_END_MONTH, rules.POLICY_END_DAY):
+        try:
+            rules.renewal_deadline(ends_on)  # a round is for policies ending on a 30 November
+        except ValueError as error:
             raise ValidationError(
                 "満了日は11月30日を入力してください（保険期間はすべて11月30日に終わります）。"
-            )
+            ) from error
         return ends_on
 
     def clean(self):
         cleaned = super().clean()
         ends_on, opens_on = cleaned.get("ends_on"), cleaned.get("offer_opens_on")
         if ends_on and opens_on:
-            deadline = round_deadline(ends_on)
+            deadline = rules.renewal_deadline(ends_on)
             if not date(ends_on.year - 1, 12, 1) <= opens_on < deadline:
                 self.add_error(
                     "offer_opens_on",

@@ -33,5 +33,9 @@ class _RenewalRoundMenuItem(MenuItem):
 def register_renewal_round_menu_item():
     # Just below 加入申込 (order 120): the same people follow both.
     return _RenewalRoundMenuItem(
-        "継続手続の状況", reverse("enrollment_renewal_round"), icon_name="repeat", order=121
+        "継続手続の状況",
+        reverse("enrollment_renewal_round"),
+        name="renewal-round",
+        icon_name="repeat",
+        order=121,
     )
