@@ -19,9 +19,11 @@ from ..choices import Course
 from ..models import Policy
 from .choices import ApplicationState
 from .models import Application, RenewalReminder, RenewalRound
-from .selectors import DEFAULT_OFFER_OPENS
 
 S = ApplicationState
+
+#: When the office saved no round for a year, マイページ offers the renewal from 1 October.
+DEFAULT_OFFER_OPENS = (10, 1)
 
 #: A renewal the member sent and staff have not decided, or one sent back for the member to
 #: correct: the member has started.
