@@ -8,6 +8,8 @@
 | a file is added                         | when the member added it    | —                        |
 | an application is submitted             | yes                         | a receipt with the 申込番号 |
 | an application is approved / returned / rejected | —                  | yes                      |
+| a renewal (継続) is submitted           | yes                         | a receipt with the new period (and the gap, if late), linking to マイページ |
+| a renewal is approved / returned / rejected | —                       | yes (approved: the new policy, no set-password link; returned: the link to renew again) |
 
 The office is settings.ASSOCIATION_OFFICE_EMAILS: a shared inbox that whoever is on duty reads,
 rather than a group, whose members change with every new login. Staff e-mails link to the admin
@@ -94,6 +96,9 @@ def attachment_added(*, attachment: Attachment) -> None:
 
 
 def application_submitted(*, application) -> None:
+    if application.renews_id:
+        _renewal_submitted(application)
+        return
     email_enqueue(
         to=[application.email],
         subject=_subject("enrollment/email/received_subject.txt", application=application),
@@ -110,9 +115,48 @@ def application_submitted(*, application) -> None:
     )
 
 
+def _renewal_submitted(application) -> None:
+    email_enqueue(
+        to=[application.email],
+        subject=_subject("enrollment/email/renewal_received_subject.txt", application=application),
+        template="enrollment/email/renewal_received.txt",
+        application=application,
+        url=absolute_url(reverse("casework_portal:my_page")),
+    )
+    email_enqueue(
+        to=settings.ASSOCIATION_OFFICE_EMAILS,
+        subject=f"継続の申込（申込番号 {application.reference}、証券番号 {application.renews.number}）",
+        template="enrollment/email/renewal_office.txt",
+        application=application,
+        url=absolute_url(reverse("enrollment_application:inspect", args=[application.pk])),
+    )
+
+
+def _renewal_decided(application, note: str) -> None:
+    """A renewal's member already has a login: the e-mail links to マイページ, or, for a
+    returned renewal, to the renewal form to send it again."""
+    path = reverse("casework_portal:my_page")
+    if application.state == "returned":
+        path = reverse("casework_portal:renewal:renew", args=[application.renews.number])
+    email_enqueue(
+        to=[application.email],
+        subject=_subject("enrollment/email/renewal_decided_subject.txt", application=application),
+        template="enrollment/email/renewal_decided.txt",
+        application=application,
+        reason=note,
+        url=absolute_url(path),
+    )
+
+
 def application_decided(*, application, note: str, set_password_url: str = "") -> None:
     """Tell the applicant of an approval (with the link that sets their password), a return or
-    a rejection (with the reason staff gave). Other transitions tell nobody."""
+    a rejection (with the reason staff gave). Other transitions tell nobody. A renewal's
+    decisions have their own e-mails (_renewal_decided)."""
+    if application.state not in ("approved", "returned", "rejected"):
+        return
+    if application.renews_id:
+        _renewal_decided(application, note)
+        return
     if application.state == "approved":
         template = "approved"
         context = {
@@ -121,13 +165,11 @@ def application_decided(*, application, note: str, set_password_url: str = "") -
             "reset_url": absolute_url(reverse("accounts:password_reset")),
             "valid_hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
         }
-    elif application.state in ("returned", "rejected"):
+    else:
         template = "decided"
         # A returned application is submitted again online; a rejected one has nothing to do.
         path = reverse("enrollment:start") if application.state == "returned" else "/"
         context = {"reason": note, "url": absolute_url(path)}
-    else:
-        return
     email_enqueue(
         to=[application.email],
         subject=_subject(f"enrollment/email/{template}_subject.txt", application=application),

@@ -130,7 +130,7 @@ class CourseForm(StepForm):
     def application_fields(self) -> dict:
         data = self.cleaned_data
         return {
-            "course": data["course"],
+            "course": data.get("course") or self.course,  # a renewal's course is fixed
             "payout_limit": data["payout_limit"],
             "membership_number": data["membership_number"],
         }
@@ -310,3 +310,62 @@ class ConfirmForm(StepForm):
 
     def application_fields(self) -> dict:
         return {"privacy_consented_at": timezone.now()}
+
+
+class RenewalLimitForm(CourseForm):
+    """The renewal's course part: the course is the policy's and membership is known, so only
+    the limit (changeable) and the 会員番号 (confirmed) are asked."""
+
+    title = "支払限度額と会員番号"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["course"], self.fields["is_member"]
+
+    def clean(self):
+        data = super().clean()
+        if "membership_number" in data:
+            problem = membership_problem(is_member=True, number=data["membership_number"])
+            if problem:
+                self.add_error("membership_number", problem)
+        return data
+
+
+class RenewalForm:
+    """The renewal (継続) on one page: /join/'s steps, each checking its own conditions as there,
+    bound to the same data and prefilled (enrollment.selectors.renewal_initial) so that the
+    member retypes nothing. The course is the renewed policy's and cannot change."""
+
+    def __init__(self, data=None, *, course: str, initial: dict):
+        role = ApplicantRole.DOCTOR if course == Course.DOCTOR else None
+        role = role or (data if data is not None else initial).get("applicant_role")
+        self.parts = [
+            RenewalLimitForm(data, course=course, initial=initial),
+            ApplicantForm(data, course=course, initial=initial),
+            FacilityForm(data, course=course, applicant_role=role, initial=initial),
+            DoctorForm(data, course=course, initial=initial),
+        ]
+        doctor = self.parts[-1].fields
+        doctor["societies"].help_text = (
+            "ご退会・ご入会があった場合は、ここで訂正してください。"
+            "5団体のいずれかに所属していることが継続の条件です。"
+        )
+        if "doctor_name" in doctor:
+            # A name that is not the facility's doctor's is recorded as another doctor.
+            doctor["doctor_name"].help_text = (
+                "施設の開設者または美容医療の施術責任者である医師。"
+                "医師が替わった場合は、新しい医師の氏名を入力してください。"
+            )
+
+    def is_valid(self) -> bool:
+        return all([part.is_valid() for part in self.parts])  # a list: every part shows errors
+
+    @property
+    def has_errors(self) -> bool:
+        return any(part.errors for part in self.parts)
+
+    def application_fields(self) -> dict:
+        fields = {}
+        for part in self.parts:
+            fields.update(part.application_fields())
+        return fields

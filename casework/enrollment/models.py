@@ -1,6 +1,7 @@
 """An online application for cover (オンライン加入), reviewed by staff as a small state machine."""
 
 import unicodedata
+from datetime import date
 
 import django_fsm as fsm
 from django.contrib import admin
@@ -31,6 +32,10 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
     The dates are kept as computed rather than recomputed at approval, because they are what the
     applicant was shown and told by email. Approval links the issued policy and the records it
     created or reused (facility, doctor, member login).
+
+    A renewal (継続) names the policy it continues (`renews`) and the login that sent it
+    (`member`, from submission on); its dates come from rules.renewal_start, and approval issues
+    a new policy for the same facility and doctor (casework.enrollment.services).
     """
 
     state = fsm.FSMField(
@@ -121,6 +126,11 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
         return f"W-{self.pk:06d}" if self.pk else "W-（未登録）"
 
     @property
+    def aggregate_limit(self) -> int:
+        """総支払限度額 of the period, set by the plan table for the per-accident limit."""
+        return rules.AGGREGATE_LIMITS[self.payout_limit]
+
+    @property
     def owes_capital(self) -> bool:
         """出資金 is paid once per corporation, for its main clinic (本院) only."""
         return self.course == Course.FACILITY and self.is_main_clinic
@@ -129,10 +139,33 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
     def society_labels(self) -> list[str]:
         return Doctor(societies=self.societies).society_labels
 
+    @property
+    @admin.display(description="種類")
+    def kind(self) -> str:
+        return "継続" if self.renews_id else "新規"
+
+    @property
+    def coverage_gap(self) -> tuple[date, date] | None:
+        """For a renewal sent after the round's deadline, the first and last day without cover
+        between the policy it continues and its own start; None otherwise."""
+        if self.renews is None:
+            return None
+        return rules.renewal_gap(
+            current_ends_on=self.renews.ends_on, starts_on=self.coverage_starts_on
+        )
+
     def compute_duplicate_key(self) -> str:
-        parts = [self.course, name_key(self.facility_name)]
+        # A renewal is keyed by the records of the policy it continues, not by the names typed:
+        # a corrected spelling still meets another renewal (or a new application) of the same
+        # facility or doctor, and two 管理者 renewing at once are refused by the constraint.
+        facility_name, doctor_name = self.facility_name, self.doctor_name
+        if self.renews is not None:
+            facility_name = self.renews.facility.name
+            if self.renews.doctor is not None:
+                doctor_name = self.renews.doctor.name
+        parts = [self.course, name_key(facility_name)]
         if self.course == Course.DOCTOR:
-            parts.append(name_key(self.doctor_name))
+            parts.append(name_key(doctor_name))
         return "|".join(parts)
 
     def eligibility_problems(self) -> list[str]:

@@ -2,6 +2,12 @@
 
 from django.urls import path
 
+from . import renewal_views
+
 app_name = "renewal"
 
-urlpatterns: list = []
+# <number> is the 証券番号 of the policy renewed (Policy.number, unique; never a "/").
+urlpatterns = [
+    path("<str:number>/", renewal_views.renew, name="renew"),
+    path("<str:number>/received/", renewal_views.received, name="received"),
+]

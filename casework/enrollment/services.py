@@ -1,4 +1,5 @@
-"""Writes for enrolment: submitting an application, reviewing it, issuing the policy, emails."""
+"""Writes for enrolment: submitting an application or a renewal (継続), reviewing it, issuing the
+policy, emails."""
 
 import logging
 import secrets
@@ -7,7 +8,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +17,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from .. import notifications, rules
 from ..choices import Course
+from ..member_roles import MemberAction, member_may
 from ..models import Doctor, Facility, MemberProfile, Policy
 from ..roles import MEMBERS
+from ..selectors import policies_for_member
 from ..transitions import transition_allowed
 from .models import Application, ApplicationTransition, name_key
-from .selectors import application_is_duplicate
+from .selectors import application_is_duplicate, renewal_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +36,14 @@ REASON_REQUIRED = "理由を入力してください（申込者へのメール�
 
 def application_preview(*, fields: dict, applied_on: date | None = None) -> Application:
     """The application as it would be submitted today (Asia/Tokyo), with its dates of cover;
-    not saved. The confirmation step shows this."""
+    not saved. The confirmation step shows this. A renewal (`fields["renews"]`, the policy it
+    continues) starts by rules.renewal_start, a new application by rules.coverage_start."""
     applied_on = applied_on or timezone.localdate()
-    starts_on = rules.coverage_start(applied_on)
+    renews = fields.get("renews")
+    if renews is None:
+        starts_on = rules.coverage_start(applied_on)
+    else:
+        starts_on = rules.renewal_start(current_ends_on=renews.ends_on, applied_on=applied_on)
     return Application(
         **fields,
         applied_on=applied_on,
@@ -74,15 +82,45 @@ def application_submit(*, fields: dict, applied_on: date | None = None) -> Appli
     transaction.on_commit(
         lambda: notifications.application_submitted(application=application), robust=True
     )
-    logger.info("Application %s submitted (course %s)", application.pk, application.course)
+    logger.info(
+        "Application %s submitted (course %s, renews policy %s)",
+        application.pk,
+        application.course,
+        application.renews_id,
+    )
     return application
+
+
+def renewal_submit(*, policy: Policy, by, fields: dict, applied_on: date | None = None):
+    """Record `by`'s renewal (継続) of `policy` as an application that `renews` it, with the
+    renewal's dates, through application_submit (the same conditions, duplicate check and
+    receipt).
+
+    Only a 管理者 of the member facility may renew, and only its own policies (PermissionDenied
+    otherwise); a policy that is not up for renewal today, or already renewed, is refused with
+    the reason (ValidationError, Japanese). Two renewals of one policy at the same moment meet
+    the constraint on active applications: one is recorded, the other refused as a duplicate.
+    """
+    applied_on = applied_on or timezone.localdate()
+    if not member_may(by, MemberAction.MANAGE):
+        raise PermissionDenied("継続のお手続きは施設の管理者の方のみ行えます。")
+    if not policies_for_member(user=by).filter(pk=policy.pk).exists():
+        raise PermissionDenied
+    refusal = renewal_refusal(policy=policy, today=applied_on)
+    if refusal:
+        raise ValidationError(refusal, code="not_offered")
+    return application_submit(
+        fields={**fields, "renews": policy, "member": by.member_profile}, applied_on=applied_on
+    )
 
 
 def application_transition(*, application: Application, name: str, by, note: str = ""):
     """Take transition `name` as `by`, audit it, and email the applicant after commit.
 
     Approval issues the policy (and the facility, doctor and member login it needs) and invites
-    the member to set a password. 差戻し and 却下 need a reason, which the email quotes. Raises
+    the member to set a password; approving a renewal issues the new policy to the facility and
+    doctor of the policy it continues (with their corrected details) and invites nobody.
+    差戻し and 却下 need a reason, which the email quotes. Raises
     PermissionDenied, ValidationError (Japanese) or django_fsm.ConcurrentTransition.
     """
     method = transition_allowed(instance=application, name=name, by=by)
@@ -114,7 +152,7 @@ def application_transition(*, application: Application, name: str, by, note: str
 
 def _notify(application: Application, note: str) -> None:
     invitation = ""
-    if application.state == "approved":
+    if application.state == "approved" and application.renews_id is None:
         invitation = member_invitation_url(user=application.member.user)
     notifications.application_decided(
         application=application, note=note, set_password_url=invitation
@@ -135,13 +173,23 @@ def member_invitation_url(*, user) -> str:
 
 
 def _issue_policy(application: Application) -> dict:
-    """Create or reuse the facility, the doctor and the member login; issue the policy."""
-    facility = _facility_for(application)
-    doctor = _doctor_for(application, facility)
-    member = _member_for(application, facility, doctor)
+    """Create or reuse the facility, the doctor and the member login; issue the policy.
+
+    Numbers: course letter, year of the start, then W and the application's number for a new
+    application (F-2027-W000123), R and the renewal's for a renewal (F-2027-R000124), which the
+    application links to the policy it continues (`renews`).
+    """
+    if application.renews_id is None:
+        facility = _facility_for(application)
+        doctor = _doctor_for(application, facility)
+        member = _member_for(application, facility, doctor)
+    else:
+        facility, doctor = _renewed_records(application)
+        member = application.member
     course_letter = "F" if application.course == Course.FACILITY else "D"
+    kind_letter = "R" if application.renews_id else "W"
     policy = Policy(
-        number=f"{course_letter}-{application.coverage_starts_on:%Y}-W{application.pk:06d}",
+        number=f"{course_letter}-{application.coverage_starts_on:%Y}-{kind_letter}{application.pk:06d}",
         course=application.course,
         facility=facility,
         doctor=doctor if application.course == Course.DOCTOR else None,
@@ -152,6 +200,36 @@ def _issue_policy(application: Application) -> dict:
     policy.full_clean()
     policy.save()
     return {"policy": policy, "doctor": doctor, "member": member}
+
+
+def _renewed_records(application: Application) -> tuple[Facility, Doctor]:
+    """The facility and doctor of the renewed policy, with the details the member confirmed or
+    corrected on the renewal form.
+
+    The facility is the old policy's. 施術医コース: the doctor is the insured one, renamed if
+    corrected. 開設者コース: the facility's doctor of the name given (a different name is a
+    different doctor, added to the facility as a new application would). The society
+    memberships become the ones confirmed: the member corrected them knowingly, and staff saw
+    them before approving.
+    """
+    facility = application.renews.facility
+    facility.name = application.facility_name
+    facility.corporation_name = application.corporation_name
+    facility.prefecture = application.prefecture
+    if application.course == Course.FACILITY:
+        facility.is_main_clinic = application.is_main_clinic
+    facility.full_clean()
+    facility.save()
+    if application.course == Course.DOCTOR:
+        doctor = application.renews.doctor
+        doctor.name = application.doctor_name
+    else:
+        doctor = _doctor_for(application, facility)
+    doctor.name_kana = application.doctor_name_kana
+    doctor.societies = sorted(set(application.societies))
+    doctor.full_clean()
+    doctor.save()
+    return facility, doctor
 
 
 def _facility_for(application: Application) -> Facility:
