@@ -302,3 +302,11 @@ def test_only_the_office_keeps_the_settings(client, support, member):
     client.force_login(member)
     assert client.get(SETTINGS)["Location"].startswith("/admin/login/")
     assert RenewalRound.objects.count() == 1
+
+
+def test_a_renewal_application_names_the_policy_it_continues(client, support, round_2026):
+    policies, applications = round_2026
+    client.force_login(support)
+    html = client.get(f"/admin/applications/{applications['received'].pk}/").content.decode()
+    assert f"証券番号 {policies['received'].number}（2025/12/1〜2026/11/30）の継続" in html
+    assert 'href="/admin/renewals/?year=2026"' in html
