@@ -110,9 +110,17 @@ REFUSED = {
 }
 
 
+def _refused(request, message: str) -> TemplateResponse:
+    # The project has no 403 page of its own; Django's says "403 Forbidden" in English.
+    return TemplateResponse(
+        request, "casework/portal/refused.html", {"message": message}, status=403
+    )
+
+
 def member_may_required(action: MemberAction):
     """View decorator: logged in as a login of a member facility whose role allows `action`
-    (casework.member_roles); staff are sent to their workspace, anyone else refused (403)."""
+    (casework.member_roles); staff are sent to their workspace, anyone else refused (403, a
+    Japanese page saying why; so is whatever the view or a service refuses)."""
 
     def decorator(view):
         @login_required
@@ -121,10 +129,13 @@ def member_may_required(action: MemberAction):
             if not hasattr(request.user, "member_profile"):
                 if request.user.has_perm("casework.view_case"):
                     return redirect("wagtailadmin_home")
-                raise PermissionDenied("会員アカウントでログインしてください。")
+                return _refused(request, "会員アカウントでログインしてください。")
             if not member_may(request.user, action):
-                raise PermissionDenied(REFUSED[action])
-            return view(request, *args, **kwargs)
+                return _refused(request, REFUSED[action])
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as error:
+                return _refused(request, str(error) or "この操作を行う権限がありません。")
 
         return wrapped
 
@@ -135,9 +146,14 @@ def member_may_required(action: MemberAction):
 member_required = member_may_required(MemberAction.READ)
 
 
-def _member_case(request, reference):
-    # Another facility's case is simply not found (404), never "forbidden".
-    return get_object_or_404(cases_for_member(user=request.user), reference=reference)
+def _member_case(request, reference, *, action: MemberAction = MemberAction.READ):
+    """The facility's case `reference` if the login's role allows `action` on it. Another
+    facility's case is simply not found (404), whatever the role; then a role that may not
+    (閲覧のみ and REPORT) is refused (403)."""
+    case = get_object_or_404(cases_for_member(user=request.user), reference=reference)
+    if not member_may(request.user, action):
+        raise PermissionDenied(REFUSED[action])
+    return case
 
 
 @dataclass(frozen=True)
@@ -309,10 +325,10 @@ def case_detail(request, reference):
     )
 
 
-@member_may_required(MemberAction.REPORT)
+@member_required
 @require_POST
 def post_message(request, reference):
-    case = _member_case(request, reference)
+    case = _member_case(request, reference, action=MemberAction.REPORT)
 
     def post(data) -> str:
         message_post(case=case, author=request.user, body=data["body"])
@@ -322,10 +338,10 @@ def post_message(request, reference):
     return redirect("casework_portal:case", reference)
 
 
-@member_may_required(MemberAction.REPORT)
+@member_required
 @require_POST
 def upload_attachment(request, reference):
-    attachment_upload(request, _member_case(request, reference))
+    attachment_upload(request, _member_case(request, reference, action=MemberAction.REPORT))
     return redirect("casework_portal:case", reference)
 
 
@@ -339,10 +355,10 @@ def download_attachment(request, reference, pk):
     return attachment_response(attachment)
 
 
-@member_may_required(MemberAction.REPORT)
+@member_required
 @require_POST
 def take_action(request, reference, name):
-    case = _member_case(request, reference)
+    case = _member_case(request, reference, action=MemberAction.REPORT)
     if name not in MEMBER_TRANSITIONS:
         raise PermissionDenied
     form = MemberAnswerForm(request.POST, request.FILES)
@@ -392,16 +408,19 @@ def _staff_page(request, form):
     )
 
 
+def _invitation_limit(request) -> HttpResponse | None:
+    """Count an invitation e-mail against the facility's limit (all its 管理者 together,
+    wherever they are); the 429 page when over it."""
+    facility_id = request.user.member_profile.facility_id
+    return rate_limit_response(request, "member_invitation", client=f"facility:{facility_id}")
+
+
 @member_may_required(MemberAction.MANAGE)
 def staff(request):
     form = ColleagueInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Counted per facility, and only what would send an e-mail (a typo costs nothing).
-        refused = rate_limit_response(
-            request,
-            "member_invitation",
-            client=f"facility:{request.user.member_profile.facility_id}",
-        )
+        # Only what would send an e-mail counts (a typo costs nothing).
+        refused = _invitation_limit(request)
         if refused is not None:
             return refused
         try:
@@ -420,12 +439,15 @@ def staff(request):
 def _colleague_action(request, pk: int, act) -> HttpResponse:
     """Run `act(name)` (a facility_staff service call returning the success text) on colleague
     `pk` of the member's own facility. Another facility's login, or one that is gone, is not
-    found (404); one removed a moment ago (a second click) is said so."""
+    found (404), whatever the role; then anyone but a 管理者 is refused (403); one removed a
+    moment ago (a second click) is said so."""
     profile = get_object_or_404(
         MemberProfile.objects.select_related("user"),
         pk=pk,
         facility_id=request.user.member_profile.facility_id,
     )
+    if not member_may(request.user, MemberAction.MANAGE):
+        raise PermissionDenied(REFUSED[MemberAction.MANAGE])
     name = display_name(profile.user)
     if profile.removed_at is not None:
         messages.info(request, f"{name} 様のログインは既に削除されています。")
@@ -439,7 +461,7 @@ def _colleague_action(request, pk: int, act) -> HttpResponse:
     return redirect("casework_portal:staff")
 
 
-@member_may_required(MemberAction.MANAGE)
+@member_required
 @require_POST
 def staff_role(request, pk):
     form = ColleagueRoleForm(request.POST)
@@ -452,10 +474,14 @@ def staff_role(request, pk):
         )
         return f"{name} 様の役割を「{profile.get_role_display()}」にしました。"
 
-    return _colleague_action(request, pk, change)
+    response = _colleague_action(request, pk, change)
+    request.user.member_profile.refresh_from_db(fields=["role"])
+    if not member_may(request.user, MemberAction.MANAGE):
+        return redirect("casework_portal:my_page")  # a 管理者 who just stepped down
+    return response
 
 
-@member_may_required(MemberAction.MANAGE)
+@member_required
 @require_POST
 def staff_remove(request, pk):
     def remove(name: str) -> str:
@@ -465,14 +491,14 @@ def staff_remove(request, pk):
     return _colleague_action(request, pk, remove)
 
 
-@member_may_required(MemberAction.MANAGE)
+@member_required
 @require_POST
 def staff_resend(request, pk):
-    refused = rate_limit_response(
-        request, "member_invitation", client=f"facility:{request.user.member_profile.facility_id}"
-    )
-    if refused is not None:
-        return refused
+    # Only a 管理者's resending counts against the facility's invitations.
+    if member_may(request.user, MemberAction.MANAGE):
+        refused = _invitation_limit(request)
+        if refused is not None:
+            return refused
 
     def resend(name: str) -> str:
         facility_staff.invitation_resend(by=request.user, profile_id=pk)
@@ -481,7 +507,7 @@ def staff_resend(request, pk):
     return _colleague_action(request, pk, resend)
 
 
-@member_may_required(MemberAction.MANAGE)
+@member_required
 @require_POST
 def staff_cancel(request, pk):
     def cancel(name: str) -> str:

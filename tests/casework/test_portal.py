@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
-from casework.models import Attachment, Case, Message
+from casework.choices import FacilityRole
+from casework.models import Attachment, Case, MemberProfile, Message
 from casework.services import case_transition, message_post
 
 pytestmark = pytest.mark.django_db
@@ -173,8 +174,10 @@ def test_the_member_downloads_their_attachment(client, member, case_with_file):
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_another_facilitys_member_gets_404_everywhere(client, other_member, case_with_file):
+@pytest.mark.parametrize("role", list(FacilityRole))
+def test_another_facilitys_member_gets_404_everywhere(client, other_member, case_with_file, role):
     case, attachment = case_with_file
+    MemberProfile.objects.filter(user=other_member).update(role=role)
     client.force_login(other_member)
     for method, url in _member_urls(case, attachment):
         assert getattr(client, method)(url).status_code == 404, url
@@ -629,10 +632,12 @@ def test_a_not_liable_decision_shows_reasons_and_no_payout(
     assert "お支払い額" not in html
 
 
+@pytest.mark.parametrize("role", list(FacilityRole))
 def test_another_facilitys_member_sees_none_of_the_cases_on_any_page(
-    client, other_member, member, many_cases
+    client, other_member, member, many_cases, role
 ):
     cases = many_cases(open=25, finished=2)
+    MemberProfile.objects.filter(user=other_member).update(role=role)
     client.force_login(other_member)
     for url in ("/mypage/", "/mypage/?open=2", "/mypage/?finished=1"):
         html = client.get(url).content.decode()
@@ -658,3 +663,87 @@ def test_the_demos_requests_are_written_to_the_member(client, _reference_data):
     status = _section(html, "現在の状況", "</section>")
     assert "上の「協会からのご依頼」をご確認のうえ、ご回答ください。" in status
     assert "メッセージをご確認" not in status
+
+
+# --- Roles inside the facility (casework.member_roles): what each login may do ---
+
+
+@pytest.fixture
+def awaiting(report, support, member, make_user, facility):
+    """A case of the facility waiting for documents, with a file, and a login of the facility
+    in `role` (the 管理者 `member` reported the case)."""
+    from casework.services import attachment_add
+
+    def make(role):
+        case = report()
+        attachment = attachment_add(
+            case=case, by=member, upload=SimpleUploadedFile("写真.png", PNG), kind="photo"
+        )
+        for name in ("start_triage", "request_info"):
+            case = case_transition(case=case, name=name, by=support, note="同意書を")
+        user = make_user("desk", "会員", last_name="山本", first_name="花子")
+        MemberProfile.objects.create(user=user, facility=facility, role=role)
+        return case, attachment, user
+
+    return make
+
+
+# What each role may do on マイページ: (method, url, data) → allowed to 管理者, 報告者, 閲覧のみ.
+def _role_urls(case, attachment):
+    base = f"/mypage/cases/{case.reference}"
+    return [
+        ("get", "/mypage/", {}, {"admin", "reporter", "reader"}),
+        ("get", f"{base}/", {}, {"admin", "reporter", "reader"}),
+        ("get", f"{base}/attachments/{attachment.pk}/", {}, {"admin", "reporter", "reader"}),
+        ("get", "/mypage/report/", {}, {"admin", "reporter"}),
+        ("post", "/mypage/report/", _report_data(), {"admin", "reporter"}),
+        ("post", f"{base}/messages/", {"body": "よろしくお願いします"}, {"admin", "reporter"}),
+        (
+            "post",
+            f"{base}/attachments/",
+            {"kind": "document", "file": SimpleUploadedFile("資料.pdf", PDF)},
+            {"admin", "reporter"},
+        ),
+        ("post", f"{base}/actions/provide_info/", {"note": "送りました"}, {"admin", "reporter"}),
+        ("post", f"{base}/actions/withdraw/", {}, {"admin", "reporter"}),
+        ("get", "/mypage/staff/", {}, {"admin"}),
+    ]
+
+
+@pytest.mark.parametrize("role", list(FacilityRole))
+def test_each_role_may_do_exactly_what_its_row_allows(client, awaiting, policy, role):
+    case, attachment, user = awaiting(role)
+    client.force_login(user)
+    for method, url, data, allowed in _role_urls(case, attachment):
+        response = getattr(client, method)(url, data)
+        if role in allowed:
+            assert response.status_code in (200, 302), url
+        else:
+            assert response.status_code == 403, url
+            assert "この操作はできません" in response.content.decode(), url
+    # What a refused role tried left nothing behind; what an allowed one did is there.
+    reports = role != FacilityRole.READER
+    assert Case.objects.count() == (2 if reports else 1)
+    assert case.messages.exists() == reports
+    assert case.attachments.count() == (2 if reports else 1)
+    assert (Case.objects.get(pk=case.pk).state == "withdrawn") == reports
+
+
+@pytest.mark.parametrize("role", list(FacilityRole))
+def test_each_role_is_offered_only_what_it_may_do(client, awaiting, role):
+    case, _, user = awaiting(role)
+    client.force_login(user)
+    my_page = client.get("/mypage/").content.decode()
+    html = client.get(f"/mypage/cases/{case.reference}/").content.decode()
+    reports = role != FacilityRole.READER
+    assert ("苦情・クレームを相談する" in my_page) == reports
+    assert ("スタッフ管理" in my_page) == (role == FacilityRole.ADMIN)
+    assert (f"/mypage/cases/{case.reference}/messages/" in html) == reports
+    assert (f'action="/mypage/cases/{case.reference}/attachments/"' in html) == reports
+    assert ("追加資料を提出する" in html) == reports
+    assert ("ご相談を取り下げる" in html) == reports
+    # Every role reads the case, its request and its files.
+    assert "同意書を" in html and "写真.png" in html
+    if not reports:
+        assert "メッセージやファイルは送れません" in html
+        assert "ご回答は、施設の管理者または報告者の方からお送りください。" in html
