@@ -132,8 +132,9 @@ class Application(fsm.ConcurrentTransitionMixin, models.Model):
 
     @property
     def owes_capital(self) -> bool:
-        """出資金 is paid once per corporation, for its main clinic (本院) only."""
-        return self.course == Course.FACILITY and self.is_main_clinic
+        """出資金 is paid once per corporation, for its main clinic (本院) only, on enrolment: a
+        renewal owes none."""
+        return self.course == Course.FACILITY and self.is_main_clinic and self.renews_id is None
 
     @property
     def society_labels(self) -> list[str]:
