@@ -150,9 +150,12 @@ _REFERENCE_START = re.compile(r"[0-9][0-9-]*")
 def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The staff list's search: a reference by its beginning (2026-0042, typed full-width or
     with 「ー」 too), or a facility by part of its name. Both through an index: the reference's
-    as a range, the facility's as the few facilities matching, never a LIKE over every case."""
+    as a range, the facility's as the few facilities matching, never a LIKE over every case.
+
+    The facilities are fetched first: PostgreSQL cannot OR a sub-select with the reference's
+    range through their indexes and would read every case instead."""
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
-    facilities = Facility.objects.filter(name__icontains=text).values("pk")
+    facilities = list(Facility.objects.filter(name__icontains=text).values_list("pk", flat=True))
     matching = Q(facility_id__in=facilities)
     compact = "".join(text.split())
     if _REFERENCE_START.fullmatch(compact):
@@ -311,7 +314,8 @@ QUEUES = {
             lambda user, now, closures: (
                 Q(state=CaseState.PAYMENT_APPROVAL)
                 & ~Q(payment_requested_by_id=user.pk)
-                & ~Q(assessment__assessed_by_id=user.pk)
+                # NOT EXISTS, not a join: a join reads every assessment on PostgreSQL.
+                & ~Exists(Assessment.objects.filter(case=OuterRef("pk"), assessed_by_id=user.pk))
             ),
         ),
         Queue(
