@@ -9,7 +9,8 @@ from ..member_roles import MemberAction, member_may
 from ..models import Doctor, Policy
 from ..selectors import policies_for_member
 from .choices import ACTIVE_STATES, ApplicationState
-from .models import Application, RenewalRound, name_key
+from .models import Application, name_key
+from .renewal_round import renewal_round_for
 
 
 def application_is_duplicate(*, application: Application) -> bool:
@@ -51,20 +52,9 @@ def application_transitions_for(*, application: Application, user) -> list:
 
 # --- Renewal (継続) ---------------------------------------------------------------------------
 
-# When the office has set no RenewalRound for a year, マイページ offers the renewal of the
-# policies ending on that year's 30 November from 1 October.
-DEFAULT_OFFER_OPENS = (10, 1)
-
 
 def _japanese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def renewal_offer_opens(*, ends_on: date) -> date:
-    """The day マイページ starts offering the renewal of the policies ending on `ends_on`: the
-    office's RenewalRound for it, or 1 October of that year."""
-    opens = RenewalRound.objects.filter(ends_on=ends_on).values_list("offer_opens_on", flat=True)
-    return opens.first() or date(ends_on.year, *DEFAULT_OFFER_OPENS)
 
 
 def active_renewal(*, policy: Policy) -> Application | None:
@@ -75,7 +65,8 @@ def active_renewal(*, policy: Policy) -> Application | None:
 def renewal_refusal(*, policy: Policy, today: date) -> str | None:
     """Why `policy` cannot be renewed on `today` (a message for the member), or None when it can.
 
-    A policy is renewed from its round's offer date (renewal_offer_opens) until 31 May after it
+    A policy is renewed from its round's offer date (the office's RenewalRound, by default
+    1 October: enrollment.renewal_round.renewal_round_for) until 31 May after it
     ended (rules.renewal_offered_until; after its end with the later start and the gap), once: not
     while a renewal of it is under way or approved, nor when the same cover already continues.
     """
@@ -85,7 +76,7 @@ def renewal_refusal(*, policy: Policy, today: date) -> str | None:
         return (
             "この保険契約は継続のお手続きの対象ではありません。協会事務局までお問い合わせください。"
         )
-    opens = renewal_offer_opens(ends_on=policy.ends_on)
+    opens = renewal_round_for(ends_on=policy.ends_on).offer_opens_on
     if today < opens:
         return f"この保険契約の継続のお手続きは{_japanese_date(opens)}から承ります。"
     until = rules.renewal_offered_until(policy.ends_on)
@@ -100,12 +91,13 @@ def renewal_refusal(*, policy: Policy, today: date) -> str | None:
             f"この保険契約の継続のお申込みは既に受け付けています（申込番号 {renewal.reference}、"
             f"{renewal.get_state_display()}）。"
         )
-    later = Policy.objects.filter(
-        course=policy.course,
-        facility_id=policy.facility_id,
-        doctor_id=policy.doctor_id,
-        starts_on__gt=policy.ends_on,
+    # The same insured: the facility, or for 施術医コース the doctor (wherever they now work).
+    insured = (
+        {"doctor_id": policy.doctor_id}
+        if policy.course == Course.DOCTOR
+        else {"facility_id": policy.facility_id}
     )
+    later = Policy.objects.filter(course=policy.course, starts_on__gt=policy.ends_on, **insured)
     if later.exists():
         return "この保険契約に続く保険期間のご契約が既にあります。マイページの「ご加入の補償」をご確認ください。"
     return None

@@ -538,3 +538,15 @@ def test_a_policy_issued_by_staff_asks_only_for_what_no_record_holds(
     assert values["facility_name"] == ["さくら美容クリニック"]
     assert values["doctor_name"] == ["山田 太郎"]
     assert values["applicant_name"] == ["佐藤 花"]
+
+
+def test_cover_that_already_continues_is_not_offered_again(client, admin, policy):
+    Policy.objects.create(
+        number="F-2027-S9", course="facility", facility=policy.facility, payout_limit=1_000_000,
+        starts_on=date(2027, 12, 1), ends_on=date(2028, 11, 30),
+    )  # fmt: skip
+    assert not renewal_offers(user=admin, today=ON_TIME)
+    with on(ON_TIME):
+        client.force_login(admin)
+        response = client.get(f"/mypage/renewal/{policy.number}/")
+    assert "続く保険期間のご契約が既にあります" in text(response)
