@@ -337,8 +337,8 @@ class RenewalForm:
     member retypes nothing. The course is the renewed policy's and cannot change."""
 
     def __init__(self, data=None, *, course: str, initial: dict):
-        role = ApplicantRole.DOCTOR if course == Course.DOCTOR else None
-        role = role or (data if data is not None else initial).get("applicant_role")
+        source = data if data is not None else initial
+        role = ApplicantRole.DOCTOR if course == Course.DOCTOR else source.get("applicant_role")
         self.parts = [
             RenewalLimitForm(data, course=course, initial=initial),
             ApplicantForm(data, course=course, initial=initial),
