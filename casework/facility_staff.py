@@ -74,10 +74,12 @@ def facility_removed_colleagues(*, user) -> QuerySet[MemberProfile]:
     )
 
 
-def _admins_who_can_log_in(facility_id: int) -> QuerySet[MemberProfile]:
-    # A pending invitee cannot log in yet, so they do not keep the facility managed.
+def facility_admins(*, facility_ids) -> QuerySet[MemberProfile]:
+    """The 管理者 logins of the facilities `facility_ids` who can act now: not removed, not
+    deactivated, and not an invitee who has yet to set a password (who cannot log in, so does
+    not keep a facility managed). Also whom to write to about the facility as a whole."""
     return MemberProfile.objects.filter(
-        facility_id=facility_id,
+        facility_id__in=facility_ids,
         role=FacilityRole.ADMIN,
         removed_at__isnull=True,
         user__is_active=True,
@@ -149,12 +151,18 @@ def colleague_invite(
     return profile
 
 
+def _locked_invitation(*, by, profile_id: int) -> MemberProfile:
+    """The pending invitation `profile_id`, read under the lock (see _locked)."""
+    _, colleague = _locked(by=by, profile_id=profile_id)
+    if not colleague.is_pending:
+        raise ValidationError(NOT_PENDING, code="not_pending")
+    return colleague
+
+
 def invitation_resend(*, by, profile_id: int) -> MemberProfile:
     """Send a pending invitation again with a new link; the old link stops working."""
     with transaction.atomic():
-        _, colleague = _locked(by=by, profile_id=profile_id)
-        if not colleague.is_pending:
-            raise ValidationError(NOT_PENDING, code="not_pending")
+        colleague = _locked_invitation(by=by, profile_id=profile_id)
         # A new random password: the old link was made for the old one and no longer fits.
         colleague.user.set_password(secrets.token_urlsafe(32))
         colleague.user.save(update_fields=["password"])
@@ -169,9 +177,7 @@ def invitation_resend(*, by, profile_id: int) -> MemberProfile:
 def invitation_cancel(*, by, profile_id: int) -> None:
     """Withdraw a pending invitation: its login never acted, so it is deleted with its link."""
     with transaction.atomic():
-        _, colleague = _locked(by=by, profile_id=profile_id)
-        if not colleague.is_pending:
-            raise ValidationError(NOT_PENDING, code="not_pending")
+        colleague = _locked_invitation(by=by, profile_id=profile_id)
         colleague.user.delete()  # and the profile with it (CASCADE)
     logger.info("Facility %s: user %s cancelled an invitation", colleague.facility_id, by.pk)
 
@@ -183,7 +189,7 @@ def colleague_role_change(*, by, profile_id: int, role: str) -> MemberProfile:
         colleague.role = role
         colleague.full_clean(validate_unique=False)
         colleague.save(update_fields=["role"])
-        if not _admins_who_can_log_in(colleague.facility_id).exists():
+        if not facility_admins(facility_ids=[colleague.facility_id]).exists():
             raise ValidationError(LAST_ADMIN, code="last_admin")
     logger.info(
         "Facility %s: user %s gave user %s the role %s",
@@ -211,7 +217,7 @@ def colleague_remove(*, by, profile_id: int) -> MemberProfile:
         colleague.save(update_fields=["removed_at", "removed_by"])
         colleague.user.is_active = False
         colleague.user.save(update_fields=["is_active"])
-        if not _admins_who_can_log_in(colleague.facility_id).exists():
+        if not facility_admins(facility_ids=[colleague.facility_id]).exists():
             raise ValidationError(LAST_ADMIN, code="last_admin")
     logger.info(
         "Facility %s: user %s removed user %s", colleague.facility_id, by.pk, colleague.user_id

@@ -338,11 +338,13 @@ def test_the_last_admin_can_neither_be_demoted_nor_removed(as_admin, admin, coll
     assert as_admin.get("/mypage/staff/").status_code == 403
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_admins_demoting_each_other_one_after_the_other_leaves_one_admin(
     client, admin, colleague
 ):
     """Each has the staff page open; the first demotes the second, whose click then comes from
-    a 管理者 no longer (refused, as any request by a 閲覧のみ to the staff pages)."""
+    a 管理者 no longer (refused, as any request by a 閲覧のみ to the staff pages). Committed for
+    real (a transactional test), as two requests of two sessions."""
     from django.test import Client
 
     deputy = colleague("deputy", FacilityRole.ADMIN, last_name="副")
