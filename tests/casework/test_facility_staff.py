@@ -498,3 +498,18 @@ def test_the_history_and_thread_name_the_colleague_who_reported_answered_and_wro
     client.force_login(support)
     staff_html = client.get(f"/admin/cases/{case.pk}/").content.decode()
     assert staff_html.count("山本 花子") >= 2
+
+
+def test_an_invitee_whose_link_expired_uses_the_forgotten_password_page(
+    as_admin, client, django_capture_on_commit_callbacks
+):
+    """What the invitation e-mail promises: the ordinary reset page works for an invitee too,
+    and accepts the invitation."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(as_admin)
+        client.post("/accounts/password-reset/", {"email": "hana@sakura.example.jp"})
+    invitation, reset = mail.outbox
+    assert reset.to == ["hana@sakura.example.jp"] and _link(reset) != _link(invitation)
+    _set_password(client, _link(reset))
+    assert not _profile("hana@sakura.example.jp").is_pending
+    assert "利用中" in as_admin.get("/mypage/staff/").content.decode()
