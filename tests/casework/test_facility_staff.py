@@ -8,11 +8,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from casework import roles
 from casework.choices import FacilityRole
+from casework.facility_staff import colleague_remove, colleague_role_change
 from casework.models import MemberProfile
 from casework.services import case_transition
 
@@ -255,13 +258,9 @@ def test_the_staff_page_lists_the_facilitys_logins_family_name_first(
     assert "other_member" not in html  # another facility's login
 
 
-def test_a_role_change_takes_effect_on_the_colleagues_next_request(
-    as_admin, client, colleague, report, django_user_model
-):
+def test_a_role_change_takes_effect_on_the_colleagues_next_request(as_admin, colleague, report):
     desk = colleague("desk", FacilityRole.REPORTER, last_name="山本")
     case = report()
-    from django.test import Client
-
     desk_client = Client()
     desk_client.force_login(desk)
     assert desk_client.get("/mypage/report/").status_code == 200
@@ -276,8 +275,6 @@ def test_a_role_change_takes_effect_on_the_colleagues_next_request(
 
 
 def test_a_removed_colleagues_live_session_is_refused_at_once(as_admin, colleague, report):
-    from django.test import Client
-
     desk = colleague("desk", FacilityRole.REPORTER, last_name="山本")
     case = report()
     desk_client = Client()
@@ -345,8 +342,6 @@ def test_two_admins_demoting_each_other_one_after_the_other_leaves_one_admin(
     """Each has the staff page open; the first demotes the second, whose click then comes from
     a 管理者 no longer (refused, as any request by a 閲覧のみ to the staff pages). Committed for
     real (a transactional test), as two requests of two sessions."""
-    from django.test import Client
-
     deputy = colleague("deputy", FacilityRole.ADMIN, last_name="副")
     first, second = Client(), Client()
     first.force_login(admin)
@@ -367,10 +362,6 @@ def test_an_admin_whose_page_was_loaded_before_being_demoted_is_checked_again_un
 ):
     """The race's other half: the second request passed the view's role check (its user was
     read before the first committed); the service reads its role again under the lock."""
-    from django.core.exceptions import PermissionDenied
-
-    from casework.facility_staff import colleague_remove, colleague_role_change
-
     deputy = colleague("deputy", FacilityRole.ADMIN)
     stale_deputy = User.objects.select_related("member_profile").get(pk=deputy.pk)
     assert stale_deputy.member_profile.role == FacilityRole.ADMIN
@@ -387,8 +378,6 @@ def test_an_admin_whose_page_was_loaded_before_being_demoted_is_checked_again_un
 def test_two_admins_removing_each_other_at_once_leave_one(admin, colleague):
     """Two requests at the same moment from two connections: the facility row's lock takes
     them one after the other, and the second finds its 管理者 removed."""
-    from django.test import Client
-
     deputy = colleague("deputy", FacilityRole.ADMIN)
     clients = {admin.pk: Client(), deputy.pk: Client()}
     clients[admin.pk].force_login(admin)
