@@ -120,7 +120,7 @@ class RenewalRoundView(WagtailAdminTemplateMixin, TemplateView):
 
     template_name = "enrollment/admin/renewal_round.html"
     page_title = "継続手続の状況"
-    header_icon = "repeat"
+    header_icon = "resubmit"
     per_page = 50
 
     def get_breadcrumbs_items(self):

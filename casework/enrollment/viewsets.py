@@ -163,7 +163,7 @@ class RenewalRoundViewSet(ModelViewSet):
     menu, beside the association's closing days)."""
 
     model = RenewalRound
-    icon = "repeat"
+    icon = "calendar-check"
     menu_label = "継続手続の設定"
     menu_order = 915
     add_to_settings_menu = True

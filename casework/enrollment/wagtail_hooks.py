@@ -36,6 +36,6 @@ def register_renewal_round_menu_item():
         "継続手続の状況",
         reverse("enrollment_renewal_round"),
         name="renewal-round",
-        icon_name="repeat",
+        icon_name="resubmit",
         order=121,
     )
