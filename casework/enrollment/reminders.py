@@ -45,8 +45,12 @@ def reminders_due(*, today: date) -> ReminderPlan:
     """The reminders to send on `today` (Asia/Tokyo) for the current round."""
     ends_on = round_ends_on_for(today)
     deadline = rules.renewal_deadline(ends_on)
+    round_settings = renewal_round_for(ends_on=ends_on)
     step = reminder_step_due(
-        days=renewal_round_for(ends_on=ends_on).reminder_days, ends_on=ends_on, today=today
+        days=round_settings.reminder_days,
+        ends_on=ends_on,
+        opens_on=round_settings.offer_opens_on,
+        today=today,
     )
     if step is None:
         return ReminderPlan(None, deadline, [])

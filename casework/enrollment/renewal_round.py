@@ -180,12 +180,13 @@ def round_policies_awaiting_member(*, ends_on: date, today: date) -> QuerySet[Po
     )
 
 
-def reminder_step_due(*, days: list[int], ends_on: date, today: date) -> int | None:
+def reminder_step_due(*, days: list[int], ends_on: date, opens_on: date, today: date) -> int | None:
     """The reminder step (days before the deadline) to send on `today`: the latest one whose day
     has come, so a member whose reminders piled up (the daily run missed days, the office added
-    steps) gets one e-mail, not several; none after the deadline."""
+    steps) gets one e-mail, not several; none before マイページ offers the renewal (`opens_on`:
+    a step due earlier waits for that day), none after the deadline."""
     deadline = rules.renewal_deadline(ends_on)
-    if today > deadline:
+    if not opens_on <= today <= deadline:
         return None
     due = [d for d in days if deadline - timedelta(days=d) <= today]
     return min(due, default=None)

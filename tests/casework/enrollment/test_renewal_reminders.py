@@ -167,16 +167,26 @@ def test_a_bad_date_is_refused():
 @given(
     days=st.lists(st.integers(min_value=1, max_value=120), min_size=1, max_size=6),
     offset=st.integers(min_value=-5, max_value=150),
+    opens=st.integers(min_value=0, max_value=150),
     year=st.integers(min_value=2003, max_value=2100),
 )
-def test_the_step_due_is_the_latest_whose_day_has_come(days, offset, year):
+def test_the_step_due_is_the_latest_whose_day_has_come(days, offset, opens, year):
     ends_on = date(year, 11, 30)
     deadline = rules.renewal_deadline(ends_on)
-    today = deadline - timedelta(days=offset)
-    step = reminder_step_due(days=days, ends_on=ends_on, today=today)
+    today, opens_on = deadline - timedelta(days=offset), deadline - timedelta(days=opens)
+    step = reminder_step_due(days=days, ends_on=ends_on, opens_on=opens_on, today=today)
     come = [d for d in days if d >= offset >= 0]
-    if not come:
+    if not come or today < opens_on:
         assert step is None
     else:
         assert step == min(come)
-        assert deadline - timedelta(days=step) <= today <= deadline
+        assert max(deadline - timedelta(days=step), opens_on) <= today <= deadline
+
+
+def test_no_reminder_before_my_page_offers_the_renewal(clinics):
+    """The office opened the offer late (20 October): the 30-day step waits for it."""
+    RenewalRound.objects.create(ends_on=ENDS_ON, offer_opens_on=date(2026, 10, 20))
+    assert "no reminder step is due" in run(date(2026, 10, 19))
+    run(date(2026, 10, 20))
+    assert len(mail.outbox) == 2
+    assert set(RenewalReminder.objects.values_list("days_before", flat=True)) == {30}
