@@ -19,6 +19,7 @@ from ..accounts.forms import ColleagueInviteForm, ColleagueRoleForm
 from ..accounts.names import display_name
 from ..accounts.throttling import rate_limit_response
 from ..choices import NEXT_STEP, CaseState
+from ..enrollment.selectors import renewal_offers
 from ..forms import AttachmentForm, CaseReportForm, MemberAnswerForm, MessageForm
 from ..member_roles import MemberAction, member_actions, member_may
 from ..models import MemberProfile, PatientDataView
@@ -211,6 +212,7 @@ def my_page(request):
             "may": member_actions(request.user),
             "policies": policies,
             "awaiting_count": member_awaiting_count(user=request.user),
+            "renewal": renewal_offers(user=request.user, today=timezone.localdate()),
             "open_cases": _case_list(request, member_open_cases(user=request.user), "open"),
             "finished_cases": _case_list(
                 request, member_finished_cases(user=request.user), "finished"
