@@ -53,8 +53,10 @@ from wagtail.models import (
 
 from casework import roles
 from casework.choices import Specialty
+from casework.enrollment.models import RenewalRound
 from casework.enrollment.services import application_submit
-from casework.models import NotificationFailure, PatientDataView, Procedure
+from casework.facility_staff import colleague_invite
+from casework.models import NotificationFailure, PatientDataView, Policy, Procedure
 from casework.services import (
     attachment_add,
     case_report,
@@ -187,6 +189,8 @@ _PK_MODELS = [
     ("admin/groups/", "auth.Group"),
     ("django-admin/otp_totp/", "otp_totp.TOTPDevice"),
     ("mypage/cases/", "casework.Attachment"),
+    ("mypage/staff/", "casework.MemberProfile"),
+    ("admin/renewal-rounds/", "enrollment.RenewalRound"),
     # No site setting is registered: any site shows the view's answer to a non-setting.
     ("admin/settings/", "wagtailcore.Site"),
 ]
@@ -247,6 +251,7 @@ def _values(label: str, param: str, data) -> list:
         "page_view_restriction_id": [data.page_restriction.pk],
         "session_id": [data.editing_session.pk],
         "reference": [data.own_case.reference, data.other_case.reference],
+        "number": [data.own_policy.number, data.other_policy.number],
         "attachment_pk": [data.attachment.pk],
         "uidb64": [data.uidb64],
         "token": [data.token],
@@ -370,6 +375,15 @@ def walk_data(
     application = application_submit(
         fields={**doctor_fields, "facility_name": hostile}, applied_on=date(2026, 11, 25)
     )
+    # A colleague invited by the member (who is the facility's 管理者), not yet signed in.
+    invitee = colleague_invite(
+        by=member, email="uketsuke@example.jp", last_name="受付", first_name="花子", role="reader"
+    )
+    RenewalRound.objects.create(ends_on=policy.ends_on, offer_opens_on=date(2026, 10, 1))
+    other_policy = Policy.objects.create(
+        number="F-2026-002", course="facility", facility=other_facility,
+        payout_limit=10_000_000, starts_on=policy.starts_on, ends_on=policy.ends_on,
+    )  # fmt: skip
 
     # A page change waiting in the approval workflow.
     revision = form_page.save_revision(user=support)
@@ -403,6 +417,8 @@ def walk_data(
         page_types=page_types,
         own_case=own_case,
         other_case=other_case,
+        own_policy=policy,
+        other_policy=other_policy,
         attachment=attachment,
         revision=revision,
         workflow=workflow,
@@ -431,6 +447,7 @@ def walk_data(
         objects={
             apps.get_model("casework.Case"): [own_case, other_case],
             apps.get_model("casework.Attachment"): [attachment],
+            apps.get_model("casework.MemberProfile"): [invitee, other_member.member_profile],
             apps.get_model("enrollment.Application"): [application],
             apps.get_model("wagtailcore.Page"): [form_page],
             apps.get_model("auth.User"): [member],
