@@ -13,6 +13,7 @@ from .roles import (
     APPLICATION_GROUP_PERMISSIONS,
     CALENDAR_GROUP_PERMISSIONS,
     NOTIFICATION_FAILURE_GROUP_PERMISSIONS,
+    RENEWAL_ROUND_GROUP_PERMISSIONS,
     roles_sync,
 )
 
@@ -59,6 +60,7 @@ def roles_sync_all(apps) -> None:
     test emptied (each migration seeds only the models that existed when it ran)."""
     reference_data_sync(apps)
     permissions_sync(apps, "enrollment", "Application", table=APPLICATION_GROUP_PERMISSIONS)
+    permissions_sync(apps, "enrollment", "RenewalRound", table=RENEWAL_ROUND_GROUP_PERMISSIONS)
     permissions_sync(apps, "casework", "PatientDataAccess", table=ACCESS_LOG_GROUP_PERMISSIONS)
     permissions_sync(apps, "casework", "ClosingPeriod", table=CALENDAR_GROUP_PERMISSIONS)
     permissions_sync(

@@ -515,7 +515,7 @@ class PoliciesByPeriod:
 
 def member_policies_by_period(*, user, today: date) -> PoliciesByPeriod:
     """The member's policies split by where `today` (Asia/Tokyo) falls in their period."""
-    policies = list(policies_for_member(user=user))
+    policies = list(policies_for_member(user=user).with_renewal(today=today))
     return PoliciesByPeriod(
         current=[p for p in policies if p.starts_on <= today <= p.ends_on],
         upcoming=sorted((p for p in policies if p.starts_on > today), key=lambda p: p.starts_on),

@@ -56,6 +56,8 @@ class Policy(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "保険契約"
         ordering = ["-starts_on", "number"]
+        # A renewal round lists the policies ending on its 30 November, by number.
+        indexes = [models.Index(fields=["ends_on", "number"], name="policy_round")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_course_display()}（{self.starts_on:%Y/%m/%d}〜）"
