@@ -1,4 +1,5 @@
-"""Rate limits on public forms (資料請求, /join/, password reset), per client address.
+"""Rate limits on public forms (資料請求, /join/, password reset), per client address, and on
+a facility's invitations of its colleagues, per facility.
 
 Each scope allows ``settings.RATE_LIMITS[scope] = (posts, seconds)``: at most that many POSTs
 from one client address in a fixed window of that many seconds, counted in Django's cache (Redis
@@ -38,11 +39,6 @@ ACTIONS = {
     "password_reset_confirm": "新しいパスワードの設定",
     "member_invitation": "スタッフへの招待メールの送信",
 }
-#: Limits of scopes that settings.RATE_LIMITS does not name; settings win.
-#: member_invitation is counted per facility (casework.views.member), not per address: enough
-#: for a clinic to invite its whole staff in an hour, too few to use the association's mail
-#: server for mass mailing.
-DEFAULT_RATE_LIMITS = {"member_invitation": (30, 60 * 60)}
 
 
 def client_key(request) -> str:
@@ -82,8 +78,8 @@ def rate_limit_response(request, scope: str, *, client: str = "") -> HttpRespons
     whose logins share one limit wherever they are)."""
     if request.method != "POST":
         return None
-    posts, seconds = settings.RATE_LIMITS.get(scope) or DEFAULT_RATE_LIMITS[scope]
-    client = client or client_key(request)
+    posts, seconds = settings.RATE_LIMITS[scope]
+    counted_for, client = client, client or client_key(request)
     now = time.time()
     count, retry_after = _count(scope, client, seconds, now)
     if count <= posts:
@@ -101,6 +97,8 @@ def rate_limit_response(request, scope: str, *, client: str = "") -> HttpRespons
         "429.html",
         {
             "action": ACTIONS[scope],
+            # Counted per facility (or another given key) rather than per address.
+            "source": "この施設" if counted_for else "同じ接続元",
             "retry_minutes": math.ceil(retry_after / 60),
             "retry_at": datetime.fromtimestamp(
                 now + retry_after, tz=timezone.get_current_timezone()

@@ -239,7 +239,9 @@ def test_invitations_are_rate_limited_per_facility(as_admin, settings):
     assert as_admin.post(f"/mypage/staff/{profile.pk}/resend/").status_code == 302
     refused = _invite(as_admin, email="b@sakura.example.jp")
     assert refused.status_code == 429
-    assert "スタッフへの招待メールの送信" in refused.content.decode()
+    assert "この施設から短い時間に多くの送信があったため、スタッフへの招待メールの送信" in (
+        refused.content.decode()
+    )
     assert not User.objects.filter(email="b@sakura.example.jp").exists()
     # A typo is not counted: the form comes back without a 429.
     assert _invite(as_admin, email="not-an-address").status_code == 200

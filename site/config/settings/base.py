@@ -134,11 +134,15 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 # once per clinic, so 60 covers several applications in one sitting. Password reset: each request
 # emails the account, so 5 (a few mistyped addresses); setting the new password has its own
 # count so that the person who asked for the link is never refused on the last step.
+# Invitations of colleagues (マイページ → スタッフ管理) are counted per facility, not per address:
+# enough for a clinic to invite its whole staff in an hour, too few to use the association's mail
+# server for mass mailing.
 RATE_LIMITS = {
     "request_form": (10, 60 * 60),
     "enrollment": (60, 60 * 60),
     "password_reset": (5, 60 * 60),
     "password_reset_confirm": (10, 60 * 60),
+    "member_invitation": (30, 60 * 60),
 }
 # One password reset for everyone, the rate-limited one at /accounts/password-reset/ (which also
 # lifts a login lock); Wagtail's own at /admin/password_reset/ would be a second, unlimited one.
