@@ -112,10 +112,8 @@ REFUSED = {
 
 
 def _refused(request, message: str) -> TemplateResponse:
-    # The project has no 403 page of its own; Django's says "403 Forbidden" in English.
-    return TemplateResponse(
-        request, "casework/portal/refused.html", {"message": message}, status=403
-    )
+    # The project's 403 page (Django's handler gives it the exception's text the same way).
+    return TemplateResponse(request, "403.html", {"exception": message}, status=403)
 
 
 def member_may_required(action: MemberAction):

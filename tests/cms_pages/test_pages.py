@@ -178,6 +178,20 @@ def test_unknown_page_answers_404_in_japanese(client):
     assert "ページが見つかりません" in page_text(response)
 
 
+def test_a_refusal_answers_403_in_japanese(rf):
+    """Django's handler renders the project's 403 page, with the reason when one is given."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    plain = permission_denied(request, PermissionDenied()).content.decode()
+    assert "このページを表示する権限がありません" in plain and "Forbidden" not in plain
+    given = permission_denied(request, PermissionDenied("会員の方だけがご覧になれます。"))
+    assert given.status_code == 403 and "会員の方だけがご覧になれます。" in given.content.decode()
+
+
 @pytest.mark.parametrize("url", ["/committee/", "/faq/"])
 def test_committee_and_faq_pages_close_with_the_calls_to_action(client, url):
     html = page_text(client.get(url))
