@@ -28,6 +28,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .accounts.names import display_name
+from .facility_staff import facility_admins
+from .member_roles import MemberAction, member_may
 from .models import Attachment, Case, CaseTransition, Message
 from .tasks import email_send
 
@@ -190,10 +193,24 @@ def _to_office(case: Case, *, subject: str, template: str, **context) -> None:
     )
 
 
+def _member_recipients(case: Case) -> tuple[list[str], str]:
+    """Who at the facility hears of the case, and how the e-mail greets them: the colleague who
+    reported it while they still have access to the facility's cases; once their 管理者 has
+    removed them (or they moved to another facility), the facility's 管理者 instead — never a
+    person who left the clinic."""
+    reporter = case.reporter
+    profile = getattr(reporter, "member_profile", None)
+    if member_may(reporter, MemberAction.READ) and profile.facility_id == case.facility_id:
+        return [reporter.email], f"{display_name(reporter)} 様"
+    admins = facility_admins(facility_ids=[case.facility_id]).select_related("user")
+    return [admin.user.email for admin in admins], f"{case.facility.name} ご担当者様"
+
+
 def _to_member(case: Case, *, subject: str, template: str, **context) -> None:
-    """The member who reported the case (the one person the portal shows it to by name)."""
+    to, salutation = _member_recipients(case)
     email_enqueue(
-        to=[case.reporter.email],
+        to=to,
+        salutation=salutation,
         subject=f"【受付番号 {case.reference}】{subject}",
         template=f"casework/email/{template}.txt",
         case=case,

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from casework import roles, tasks
-from casework.choices import ComplaintType
+from casework.choices import ComplaintType, FacilityRole
 from casework.enrollment.services import application_submit, application_transition
-from casework.models import NotificationFailure, NotificationFailureKind
+from casework.facility_staff import colleague_remove
+from casework.models import MemberProfile, NotificationFailure, NotificationFailureKind
 from casework.services import attachment_add, case_transition, message_post
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,21 @@ def test_staff_state_changes_tell_the_member_and_the_member_s_answers_tell_the_o
     assert office.subject == f"会員が「追加資料を提出」を行いました（受付番号 {case.reference}）"
     assert _link(office) == f"{SITE}/admin/cases/{case.pk}/"
     assert len(emails["member"]) == 1  # the state change, as for every other
+
+
+def test_once_the_reporter_has_left_the_clinic_its_administrators_are_told_instead(
+    reported, support, member, make_user, facility, sent
+):
+    receptionist = make_user("uketsuke", last_name="受付", first_name="花子")
+    MemberProfile.objects.create(user=receptionist, facility=facility, role=FacilityRole.REPORTER)
+    case, emails = reported(reporter=receptionist)
+    assert emails["uketsuke@example.jp"][0].body.startswith("受付 花子 様")
+
+    colleague_remove(by=member, profile_id=receptionist.member_profile.pk)
+    _, emails = sent(case_transition, case=case, name="start_triage", by=support)
+    [changed] = emails.pop("member")
+    assert changed.body.startswith("さくら美容クリニック ご担当者様")
+    assert emails == {}  # nothing to the colleague who left
 
 
 def test_messages_reach_the_other_side_and_internal_notes_nobody(reported, support, member, sent):
