@@ -192,7 +192,7 @@ def _require_party(case: Case, user) -> bool:
     """Only the case's own facility and the association's staff take part in a case; a member
     writes only while the case is open. Returns whether `user` is staff."""
     is_staff = user.has_perm("casework.view_case")
-    if not (is_staff or case.is_member(user)):
+    if not (is_staff or case.may_act_as_member(user)):
         raise PermissionDenied("この案件を扱う権限がありません。")
     if not is_staff and not case.is_open:
         raise ValidationError(
@@ -205,7 +205,7 @@ def _require_party(case: Case, user) -> bool:
 @transaction.atomic
 def patient_consent_record(*, case: Case, by) -> Case:
     """Record that the patient agreed to be heard by the support team."""
-    if not (by.has_perm("casework.handle_case") or case.is_member(by)):
+    if not (by.has_perm("casework.handle_case") or case.may_act_as_member(by)):
         raise PermissionDenied("この操作を行う権限がありません。")
     Case.objects.filter(pk=case.pk).update(patient_consent_at=timezone.now())
     case.refresh_from_db()

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..choices import OPEN_STATES, CaseState, ComplaintType, Decision, ReferralKind, Urgency
+from ..member_roles import MemberAction, member_may
 from ..roles import CASE_PERMISSIONS
 from .parties import Doctor, Facility
 from .policies import Policy
@@ -26,7 +27,7 @@ def condition(unmet_message: str):
 
 
 def _is_member_or_support(case: "Case", user) -> bool:
-    return user.has_perm("casework.handle_case") or case.is_member(user)
+    return user.has_perm("casework.handle_case") or case.may_act_as_member(user)
 
 
 def _may_approve_payment(case: "Case", user) -> bool:
@@ -187,6 +188,11 @@ class Case(fsm.ConcurrentTransitionMixin, models.Model):
     def is_member(self, user) -> bool:
         profile = getattr(user, "member_profile", None)
         return profile is not None and profile.facility_id == self.facility_id
+
+    def may_act_as_member(self, user) -> bool:
+        """A login of the case's facility whose role lets it report, answer and write
+        (casework.member_roles): a 閲覧のみ colleague, or one removed, only reads."""
+        return self.is_member(user) and member_may(user, MemberAction.REPORT)
 
     @condition("クレーム申し出日が保険期間内ではありません。")
     def is_claim_covered(self) -> bool:

@@ -504,3 +504,35 @@ def test_an_invitee_whose_link_expired_uses_the_forgotten_password_page(
     _set_password(client, _link(reset))
     assert not _profile("hana@sakura.example.jp").is_pending
     assert "利用中" in as_admin.get("/mypage/staff/").content.decode()
+
+
+# --- The services refuse what the role does not allow, whatever page called them ---
+
+
+def test_a_reader_or_removed_colleague_cannot_write_on_a_case_even_past_the_pages(
+    colleague, admin, report, support
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.services import attachment_add, message_post, patient_consent_record
+
+    case = case_transition(case=report(), name="start_triage", by=support)
+    case = case_transition(
+        case=case, name="request_info", by=support, note="写真をお送りください。"
+    )
+    reader = colleague("uketsuke", FacilityRole.READER)
+    reporter = colleague("kango", FacilityRole.REPORTER)
+    colleague_remove(by=admin, profile_id=reporter.member_profile.pk)
+    reporter.refresh_from_db()
+    for user in (reader, reporter):
+        with pytest.raises(PermissionDenied):
+            message_post(case=case, author=user, body="ご確認ください。")
+        with pytest.raises(PermissionDenied):
+            attachment_add(
+                case=case, by=user, upload=SimpleUploadedFile("a.png", b"\x89PNG"), kind="photo"
+            )
+        with pytest.raises(PermissionDenied):
+            patient_consent_record(case=case, by=user)
+        with pytest.raises(PermissionDenied):
+            case_transition(case=case, name="provide_info", by=user)
+    assert case_transition(case=case, name="provide_info", by=admin).state == "triage"
