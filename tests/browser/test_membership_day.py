@@ -192,7 +192,10 @@ def test_the_manager_renews_and_the_new_policy_starts_on_1_december(
         row.get_by_role("link", name=reference).click()
         expect(staff.locator("main")).to_contain_text(f"証券番号 {old.number}")
         shot(staff, "admin-renewal-received", full=True)
-        staff.get_by_role("button", name="審査を開始").click()
+        start = staff.get_by_role("button", name="審査を開始")
+        start.scroll_into_view_if_needed()
+        shot(staff, "admin-renewal-actions")
+        start.click()
         expect(staff.locator("main")).to_contain_text("「審査を開始」を行いました。")
         approve = staff.get_by_role("button", name="承認して保険契約を発行")
         shot(staff, "admin-renewal-in-review", full=True)
@@ -361,6 +364,7 @@ def test_the_receptionist_gets_exactly_the_rights_the_clinic_gives(
         shot(desk, "desk-report-form", full=True)
         desk.get_by_role("button", name="相談内容を送信する").click()
         expect(desk.locator("main")).to_contain_text("ご相談を受け付けました")
+        reported = desk.locator("h1").inner_text().removeprefix("受付番号 ").strip()
         shot(desk, "desk-reported", full=True)
 
         # The 管理者 removes the login: the receptionist's next page is refused.
@@ -371,6 +375,12 @@ def test_the_receptionist_gets_exactly_the_rights_the_clinic_gives(
         expect(flash(office)).to_contain_text("受付 はな")
         expect(staff_row(office, DESK_EMAIL)).to_have_count(0)
         shot(office, "staff-removed", full=True)
+
+        # What they reported stays named as theirs.
+        office.goto(f"/mypage/cases/{reported}/")
+        expect(office.locator("section[aria-labelledby=timeline-heading]")).to_contain_text(
+            "ご相談を受け付けました（受付 はな）"
+        )
 
         desk.goto("/mypage/")
         expect(desk).to_have_url(re.compile(r"/accounts/login/"))
