@@ -44,6 +44,7 @@ from .choices import (
     CaseState,
     ComplaintType,
     Course,
+    FacilityRole,
     OpinionConclusion,
     ProcedureField,
     ReferralKind,
@@ -1369,6 +1370,14 @@ def _supporting_data_ensure(now: datetime) -> tuple[_Context, dict[str, int]]:
         account = user(username, roles.MEMBERS, spec.name, "", f"{username}@example.jp")
         if not MemberProfile.objects.filter(user=account).exists():
             MemberProfile.objects.create(user=account, facility=facilities[spec.key])
+    # The demo clinic's receptionist (スタッフH of the site's testimonials) has a login of its
+    # own with the rights member-1 gave it (報告者), which member-1 changes in スタッフ管理.
+    clinic = FACILITIES[0]
+    desk = user(f"{member_username(clinic.key)}-desk", roles.MEMBERS, "受付", "はな",
+                f"{member_username(clinic.key)}-desk@example.jp")  # fmt: skip
+    MemberProfile.objects.get_or_create(
+        user=desk, defaults={"facility": facilities[clinic.key], "role": FacilityRole.REPORTER}
+    )
     reviewers, conflicts = {}, {}
     for spec in STAFF:
         email = f"{spec.username}@amrm.example.jp"

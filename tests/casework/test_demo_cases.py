@@ -263,3 +263,17 @@ def test_the_command_refuses_without_debug_or_force(_reference_data, settings):
     settings.DEBUG = True
     call_command("generate_demo_cases", count=2, stdout=StringIO())
     assert Case.objects.count() == cases_before + 5
+
+
+def test_the_demo_clinic_s_receptionist_has_a_login_of_its_own_as_報告者(generated, client):
+    desk = MemberProfile.objects.select_related("user").get(user__username="member-1-desk")
+    clinic = MemberProfile.objects.get(user__username=member_username(FACILITIES[0].key))
+    assert desk.facility_id == clinic.facility_id and desk.role == "reporter"
+    client.force_login(desk.user)
+    html = client.get("/mypage/").content.decode()
+    assert "苦情・クレームを相談する" in html and "スタッフ管理" not in html
+
+
+def test_the_demo_clinic_whose_cover_ended_sees_its_policy_lapsed(generated, client):
+    client.force_login(get_user_model().objects.get(username=member_username(FACILITIES[3].key)))
+    assert "失効" in client.get("/mypage/").content.decode()

@@ -61,7 +61,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role}: ユーザー名 {username} / パスワード {password}")
         self.stdout.write(
             f"\n案件のデモ（パスワードはすべて {DEMO_PASSWORD}）:\n"
-            "  会員（マイページ http://127.0.0.1:8000/mypage/）: member-1@example.jp\n"
+            "  会員（マイページ http://127.0.0.1:8000/mypage/）: member-1@example.jp（施設の管理者）、"
+            "member-1-desk@example.jp（同じ施設の受付・報告者）、"
+            "member-4@example.jp（保険が満了した施設：失効と継続のご案内）\n"
             "  サポート: support1 ／ 審査員: reviewer-plastic1, reviewer-derm1, reviewer-law1\n"
             "  審査会長: chair ／ 査定員: assessor\n"
             "  保険会社担当: insurer（支払承認を依頼）, insurer2（支払を承認）\n"
