@@ -15,6 +15,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # The interface language of a Japanese user: date fields, the file picker's button.
+    "--lang=ja",
 ]
 
 
