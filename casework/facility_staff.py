@@ -74,16 +74,19 @@ def facility_removed_colleagues(*, user) -> QuerySet[MemberProfile]:
     )
 
 
+def logins_who_can_act() -> QuerySet[MemberProfile]:
+    """Member logins that can act now: not removed, not deactivated, and not an invitee who has
+    yet to set a password (who cannot log in)."""
+    return MemberProfile.objects.filter(removed_at__isnull=True, user__is_active=True).filter(
+        Q(invited_at__isnull=True) | Q(password_set_at__isnull=False)
+    )
+
+
 def facility_admins(*, facility_ids) -> QuerySet[MemberProfile]:
-    """The 管理者 logins of the facilities `facility_ids` who can act now: not removed, not
-    deactivated, and not an invitee who has yet to set a password (who cannot log in, so does
-    not keep a facility managed). Also whom to write to about the facility as a whole."""
-    return MemberProfile.objects.filter(
-        facility_id__in=facility_ids,
-        role=FacilityRole.ADMIN,
-        removed_at__isnull=True,
-        user__is_active=True,
-    ).filter(Q(invited_at__isnull=True) | Q(password_set_at__isnull=False))
+    """The 管理者 logins of the facilities `facility_ids` who can act now (an invitee who has
+    not set a password does not keep a facility managed). Also whom to write to about the
+    facility as a whole."""
+    return logins_who_can_act().filter(facility_id__in=facility_ids, role=FacilityRole.ADMIN)
 
 
 def _locked(*, by, profile_id: int | None = None) -> tuple[MemberProfile, MemberProfile | None]:

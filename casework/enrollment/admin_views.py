@@ -2,6 +2,7 @@
 and the renewal round's status page with its CSV."""
 
 import csv
+import re
 from datetime import date
 
 from django import forms
@@ -108,7 +109,8 @@ def _round_choice(request) -> tuple[date, str]:
     today = timezone.localdate()
     ends_on = round_ends_on_for(today)
     year = request.GET.get("year", "")
-    if year.isdigit() and rules.FOUNDING_DATE.year <= int(year) <= today.year + 1:
+    # Four ASCII digits: str.isdigit also passes 「²」, which int() refuses.
+    if re.fullmatch(r"[0-9]{4}", year) and rules.FOUNDING_DATE.year <= int(year) <= today.year + 1:
         ends_on = ends_on.replace(year=int(year))
     status = request.GET.get("status", "")
     return ends_on, status if status in RenewalStatus.values else ""

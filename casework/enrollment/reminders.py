@@ -1,8 +1,8 @@
 """Reminders of the renewal round by e-mail (run daily by `manage.py send_renewal_reminders`).
 
-On each step of the round's reminder days (so many days before the 10 November deadline) the
-管理者 logins of every facility whose renewal is still the member's to do (未着手, or sent back)
-are e-mailed once per policy. A RenewalReminder row is written before the e-mail is queued; its
+On each step of the round's reminder days (so many days before the 10 November deadline), whoever
+may renew each policy whose renewal is still the member's to do (未着手, or sent back) is e-mailed
+once per policy: the facility's 管理者 for 開設者コース, the insured doctor for 施術医コース. A RenewalReminder row is written before the e-mail is queued; its
 unique constraint is what makes a second run, even one running at the same moment, send nothing.
 """
 
@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .. import notifications, rules
-from ..choices import FacilityRole
-from ..models import MemberProfile, Policy
+from ..choices import Course
+from ..facility_staff import facility_admins, logins_who_can_act
+from ..models import Policy
 from .models import RenewalReminder
 from .renewal_round import (
     reminder_step_due,
@@ -69,11 +70,9 @@ def reminders_deliver(*, plan: ReminderPlan) -> int:
     sent = 0
     for start in range(0, len(plan.policies), CHUNK):
         chunk = plan.policies[start : start + CHUNK]
-        recipients = _facility_admin_emails({policy.facility_id for policy in chunk})
+        recipients = _renewers_emails(chunk)
         for policy in chunk:
-            sent += _reminder_claim_and_send(
-                policy=policy, to=recipients.get(policy.facility_id), plan=plan
-            )
+            sent += _reminder_claim_and_send(policy=policy, to=recipients.get(policy.pk), plan=plan)
     logger.info("Renewal reminders: %d sent (step %s days)", sent, plan.days_before)
     return sent
 
@@ -96,15 +95,31 @@ def reminders_send(*, today: date) -> int:
     return reminders_deliver(plan=reminders_due(today=today))
 
 
-def _facility_admin_emails(facility_ids: set[int]) -> dict[int, list[str]]:
-    """The active 管理者 logins' addresses of each facility, in one query."""
-    emails = defaultdict(list)
-    rows = MemberProfile.objects.filter(
-        facility_id__in=facility_ids, role=FacilityRole.ADMIN, user__is_active=True
-    ).values_list("facility_id", "user__email")
-    for facility_id, email in rows.order_by("user__email"):
-        emails[facility_id].append(email)
-    return emails
+def _renewers_emails(policies: list[Policy]) -> dict[int, list[str]]:
+    """The addresses of who may renew each policy (enrollment.selectors.may_renew), by policy,
+    in two queries: the facility's 管理者 for 開設者コース, the insured doctor's own logins for
+    施術医コース; only logins that can act now (not removed, not an invitee without a password)."""
+    by_facility, by_doctor = defaultdict(list), defaultdict(list)
+    for facility_id, email in (
+        facility_admins(
+            facility_ids={p.facility_id for p in policies if p.course == Course.FACILITY}
+        )
+        .values_list("facility_id", "user__email")
+        .order_by("user__email")
+    ):
+        by_facility[facility_id].append(email)
+    doctor_ids = {p.doctor_id for p in policies if p.course == Course.DOCTOR}
+    for doctor_id, email in (
+        logins_who_can_act()
+        .filter(doctor_id__in=doctor_ids)
+        .values_list("doctor_id", "user__email")
+        .order_by("user__email")
+    ):
+        by_doctor[doctor_id].append(email)
+    return {
+        p.pk: by_doctor[p.doctor_id] if p.course == Course.DOCTOR else by_facility[p.facility_id]
+        for p in policies
+    }
 
 
 def _reminder_send(*, policy: Policy, to: list[str], deadline: date) -> None:

@@ -1,7 +1,7 @@
 """The renewal (継続) pages of マイページ: the prefilled form, its confirmation, the receipt.
 
-Only a facility's 管理者 may renew (casework.member_roles); a policy of another facility is not
-found (404), and one that is not up for renewal says why (enrollment.selectors.renewal_refusal).
+Only who may renew the policy (selectors.may_renew: the facility's 管理者, or the insured doctor
+for 施術医コース); a policy of another facility is not found (404), and one that is not up for renewal says why (enrollment.selectors.renewal_refusal).
 What is typed travels in the POST (the confirmation carries it in hidden fields), so neither a
 refusal nor 戻る loses a character.
 """
@@ -18,23 +18,41 @@ from django.views.decorators.cache import never_cache
 from ..member_roles import MemberAction, member_may
 from ..selectors import policies_for_member
 from .forms import ConfirmForm, RenewalForm
-from .selectors import active_renewal, renewal_initial, renewal_offer, renewal_refusal
+from .selectors import (
+    active_renewal,
+    may_renew,
+    renewal_initial,
+    renewal_offer,
+    renewal_refusal,
+    renewal_refused_to,
+)
 from .services import application_preview, renewal_submit
 
-MANAGERS_ONLY = "継続のお手続きは、施設の管理者の方のみ行えます。施設の管理者の方にご依頼ください。"
+PERIOD_CHANGED = (
+    "お申し込みの締切を過ぎたため、保険期間が変わりました。"
+    "新しい保険期間をご確認のうえ、もう一度お申し込みください。"
+)
+
+
+def _refused(request, message: str) -> TemplateResponse:
+    return TemplateResponse(
+        request, "enrollment/renewal_refused.html", {"message": message}, status=403
+    )
 
 
 def _renewal_page(view):
-    """Logged in as a 管理者 of the policy's facility; the policy found among its own."""
+    """Logged in as who may renew the policy (selectors.may_renew), found among the login's own
+    facility's policies (another's is not found)."""
 
     @never_cache
     @login_required
     @wraps(view)
     def wrapped(request, number: str):
-        if not member_may(request.user, MemberAction.MANAGE):
-            context = {"message": MANAGERS_ONLY}
-            return TemplateResponse(request, "enrollment/renewal_refused.html", context, status=403)
+        if not member_may(request.user, MemberAction.READ):
+            return _refused(request, "会員アカウントでログインしてください。")
         policy = get_object_or_404(policies_for_member(user=request.user), number=number)
+        if not may_renew(user=request.user, policy=policy):
+            return _refused(request, renewal_refused_to(policy))
         return view(request, policy)
 
     return wrapped
@@ -64,6 +82,11 @@ def renew(request, policy):
         application=application_preview(fields={**fields, "renews": policy}, applied_on=today),
     )
     if confirm.is_bound and confirm.is_valid():
+        # The deadline may pass between the confirmation and the click: what is saved must be
+        # the period the member saw, so a changed one is shown again first.
+        if data.get("shown_starts_on") != context["application"].coverage_starts_on.isoformat():
+            confirm.add_error(None, PERIOD_CHANGED)
+            return TemplateResponse(request, "enrollment/renewal_confirm.html", context)
         try:
             renewal_submit(
                 policy=policy,

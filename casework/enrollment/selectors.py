@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
+
 from .. import rules
 from ..choices import Course
 from ..member_roles import MemberAction, member_may
@@ -119,11 +121,11 @@ class RenewalOffer:
 @dataclass(frozen=True)
 class RenewalOffers:
     """What マイページ's renewal block shows: the offers, the renewals awaiting the association's
-    decision, and whether this login may renew (a facility's 管理者) or only sees them."""
+    decision, and which of them this login may renew (may_renew) rather than only see."""
 
     offers: list[RenewalOffer]
     pending: list[Application]
-    may_renew: bool
+    renewable: frozenset[int]  # the pks of the offered policies this login may renew
 
     def __bool__(self) -> bool:
         return bool(self.offers or self.pending)
@@ -160,20 +162,42 @@ def renewal_offers(*, user, today: date) -> RenewalOffers:
     return RenewalOffers(
         offers=offers,
         pending=list(pending.order_by("created_at")),
-        may_renew=member_may(user, MemberAction.MANAGE),
+        renewable=frozenset(o.policy.pk for o in offers if may_renew(user=user, policy=o.policy)),
     )
+
+
+MANAGERS_ONLY = "継続のお手続きは、施設の管理者の方のみ行えます。施設の管理者の方にご依頼ください。"
+DOCTOR_ONLY = "施術医コースの継続のお手続きは、被保険者の医師ご本人のみ行えます。"
+
+
+def renewal_refused_to(policy: Policy) -> str:
+    """Why someone of the facility other than who may renew `policy` is refused (may_renew)."""
+    return DOCTOR_ONLY if policy.course == Course.DOCTOR else MANAGERS_ONLY
+
+
+def may_renew(*, user, policy: Policy) -> bool:
+    """Who renews a policy of their own facility (policies_for_member): its 開設者コース, the
+    facility's 管理者; a 施術医コース policy, the insured doctor's own login, whatever its role
+    in the facility — it is the doctor's own cover, which nobody else at the clinic renews."""
+    if policy.course == Course.DOCTOR:
+        profile = getattr(user, "member_profile", None)
+        return member_may(user, MemberAction.READ) and profile.doctor_id == policy.doctor_id
+    return member_may(user, MemberAction.MANAGE)
 
 
 def renewal_initial(*, policy: Policy, user) -> dict:
     """The renewal form's values, so that the member retypes nothing: the facility and doctor
     as their records stand, the applicant from the login, and what only an application asked
     (会員番号, the applicant's role and reading, the phone, the qualifying doctor's role) from
-    the facility's latest approved application of the course, when there is one."""
+    the latest approved application for the same cover (the facility's 開設者コース, or this
+    doctor's 施術医コース: never another doctor's 会員番号), when there is one. The applicant's own
+    details (their standing, reading and phone) only when the same person renews."""
     facility = policy.facility
+    same_cover = Q(facility=facility, course=policy.course)
+    if policy.course == Course.DOCTOR:
+        same_cover &= Q(doctor_id=policy.doctor_id)
     previous = (
-        Application.objects.filter(
-            facility=facility, course=policy.course, state=ApplicationState.APPROVED
-        )
+        Application.objects.filter(same_cover, state=ApplicationState.APPROVED)
         .select_related("doctor")
         .order_by("-created_at")
         .first()
@@ -191,11 +215,14 @@ def renewal_initial(*, policy: Policy, user) -> dict:
     if previous is not None:
         initial.update(
             membership_number=previous.membership_number,
-            applicant_role=previous.applicant_role,
             qualifying_role=previous.qualifying_role,
         )
         if previous.email.lower() == user.email.lower():
-            initial.update(applicant_name_kana=previous.applicant_name_kana, phone=previous.phone)
+            initial.update(
+                applicant_role=previous.applicant_role,
+                applicant_name_kana=previous.applicant_name_kana,
+                phone=previous.phone,
+            )
     if policy.course == Course.DOCTOR:
         doctor = policy.doctor
         # The insured doctor applies in person (the login is theirs).

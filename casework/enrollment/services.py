@@ -17,13 +17,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from .. import notifications, rules
 from ..choices import Course
-from ..member_roles import MemberAction, member_may
 from ..models import Doctor, Facility, MemberProfile, Policy
 from ..roles import MEMBERS
 from ..selectors import policies_for_member
 from ..transitions import transition_allowed
 from .models import Application, ApplicationTransition, name_key
-from .selectors import application_is_duplicate, renewal_refusal
+from .selectors import application_is_duplicate, may_renew, renewal_refusal, renewal_refused_to
 
 logger = logging.getLogger(__name__)
 
@@ -96,16 +95,16 @@ def renewal_submit(*, policy: Policy, by, fields: dict, applied_on: date | None 
     renewal's dates, through application_submit (the same conditions, duplicate check and
     receipt).
 
-    Only a 管理者 of the member facility may renew, and only its own policies (PermissionDenied
-    otherwise); a policy that is not up for renewal today, or already renewed, is refused with
+    Only its own facility's policies, and only who may renew them (selectors.may_renew:
+    the 管理者, or the insured doctor for 施術医コース; PermissionDenied otherwise); a policy that is not up for renewal today, or already renewed, is refused with
     the reason (ValidationError, Japanese). Two renewals of one policy at the same moment meet
     the constraint on active applications: one is recorded, the other refused as a duplicate.
     """
     applied_on = applied_on or timezone.localdate()
-    if not member_may(by, MemberAction.MANAGE):
-        raise PermissionDenied("継続のお手続きは施設の管理者の方のみ行えます。")
     if not policies_for_member(user=by).filter(pk=policy.pk).exists():
         raise PermissionDenied
+    if not may_renew(user=by, policy=policy):
+        raise PermissionDenied(renewal_refused_to(policy))
     refusal = renewal_refusal(policy=policy, today=applied_on)
     if refusal:
         raise ValidationError(refusal, code="not_offered")

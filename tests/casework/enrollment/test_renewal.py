@@ -20,8 +20,7 @@ from casework import roles
 from casework.choices import FacilityRole
 from casework.enrollment import services
 from casework.enrollment.models import Application, RenewalRound
-from casework.enrollment.renewal_views import MANAGERS_ONLY
-from casework.enrollment.selectors import renewal_offers
+from casework.enrollment.selectors import MANAGERS_ONLY, renewal_offers
 from casework.enrollment.services import DUPLICATE, application_transition, renewal_submit
 from casework.models import Doctor, MemberProfile, Policy
 from casework.selectors import member_policies_by_period
