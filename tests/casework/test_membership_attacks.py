@@ -8,7 +8,9 @@ the others are attacks that held.
 import csv
 import io
 import re
+import threading
 from datetime import date, datetime, time
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,9 +19,10 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection, connections
 from django.test import Client
 
-from casework import roles
+from casework import facility_staff, roles
 from casework.choices import Course, FacilityRole
 from casework.enrollment.models import Application, RenewalReminder
 from casework.enrollment.permissions import (
@@ -439,6 +442,27 @@ def _renewal_values(**overrides) -> dict:
 SUBMIT = {"step": "submit", "agree": "on", "privacy_consent": "on"}
 
 
+class _HiddenValues(HTMLParser):
+    """The hidden fields of a page's forms, as a browser would post them."""
+
+    def __init__(self):
+        super().__init__()
+        self.values = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.values.setdefault(attrs["name"], []).append(attrs.get("value") or "")
+
+
+def _agreed(confirmation, **tampered) -> dict:
+    """What the confirmation page posts when its boxes are ticked (plus `tampered`)."""
+    parser = _HiddenValues()
+    parser.feed(confirmation.content.decode())
+    values = {k: v for k, v in parser.values.items() if k != "csrfmiddlewaretoken"}
+    return values | {"agree": "on", "privacy_consent": "on"} | tampered
+
+
 @pytest.mark.parametrize("limit", ["999999999", "0", "-10000000", "1e7", "10000000.5", ""])
 def test_a_limit_outside_the_list_is_refused_in_japanese(client, member, policy, limit):
     client.force_login(member)
@@ -466,11 +490,11 @@ def test_fields_the_form_does_not_offer_are_ignored(client, member, policy, othe
         "coverage_starts_on": "2026-01-01",
         "coverage_ends_on": "2030-11-30",
     }
+    url = f"/mypage/renewal/{policy.number}/"
     client.force_login(member)
     with on(ROUND_OPEN):
-        response = client.post(
-            f"/mypage/renewal/{policy.number}/", _renewal_values(**tampered) | SUBMIT
-        )
+        confirmation = client.post(url, _renewal_values(**tampered))
+        response = client.post(url, _agreed(confirmation, **tampered))
     assert response.status_code == 302
     (renewal,) = Application.objects.all()
     assert renewal.renews == policy and renewal.course == Course.FACILITY
@@ -486,8 +510,9 @@ def test_two_tabs_with_different_limits_make_one_renewal_the_first(client, membe
     url = f"/mypage/renewal/{policy.number}/"
     client.force_login(member)
     with on(ROUND_OPEN):
-        first = client.post(url, _renewal_values(payout_limit="10000000") | SUBMIT)
-        second = client.post(url, _renewal_values(payout_limit="20000000") | SUBMIT)
+        tab_one = client.post(url, _renewal_values(payout_limit="10000000"))
+        tab_two = client.post(url, _renewal_values(payout_limit="20000000"))
+        first, second = client.post(url, _agreed(tab_one)), client.post(url, _agreed(tab_two))
     assert first.status_code == 302
     assert second.status_code == 200 and "既に受け付けています" in text(second)
     (renewal,) = Application.objects.all()
@@ -530,7 +555,7 @@ def test_a_form_opened_on_31_may_and_sent_on_1_june_is_refused_with_the_reason(
         confirm = client.post(url, _renewal_values())
     assert "2027年7月1日" in text(confirm)  # the later start of a lapsed policy, shown
     with on(date(2027, 6, 1), time(0, 1)):
-        response = client.post(url, _renewal_values() | SUBMIT)
+        response = client.post(url, _agreed(confirm))
     assert "継続のお手続きの期限（2027年5月31日）を過ぎています" in text(response)
     assert not Application.objects.exists()
 
@@ -549,7 +574,7 @@ def test_a_confirmation_shown_before_the_deadline_and_sent_after_it_shows_the_ne
         confirm = client.post(url, _renewal_values())
     assert "2026年12月1日" in text(confirm)
     with on(date(2026, 11, 11), time(0, 1)):
-        response = client.post(url, _renewal_values() | SUBMIT)
+        response = client.post(url, _agreed(confirm))
     # What the member agreed to is no longer what would be saved: they are shown it first.
     assert not Application.objects.exists()
     assert response.status_code == 200 and "2027年1月1日" in text(response)
@@ -774,11 +799,12 @@ def test_a_renewal_confirmed_by_an_admin_demoted_meanwhile_is_refused(
     url = f"/mypage/renewal/{policy.number}/"
     with on(ROUND_OPEN):
         client.force_login(member)
-        assert client.post(url, _renewal_values()).status_code == 200  # the confirmation
+        confirmation = client.post(url, _renewal_values())
+        assert 'name="agree"' in confirmation.content.decode()
         boss = Client()
         boss.force_login(other_admin)
         boss.post(f"/mypage/staff/{member.member_profile.pk}/role/", {"role": "reporter"})
-        response = client.post(url, _renewal_values() | SUBMIT)
+        response = client.post(url, _agreed(confirmation))
     assert response.status_code == 403
     assert not Application.objects.exists()
 
@@ -818,7 +844,7 @@ def test_markup_in_a_renewals_facility_name_is_text_on_the_confirmation_and_the_
         client.force_login(member)
         confirm = client.post(url, _renewal_values(facility_name=MARKUP))
         assert "<img src=x" not in confirm.content.decode()
-        assert client.post(url, _renewal_values(facility_name=MARKUP) | SUBMIT).status_code == 302
+        assert client.post(url, _agreed(confirm)).status_code == 302
         application = Application.objects.get()
         application_transition(application=application, name="start_review", by=support)
         application_transition(application=application, name="approve", by=support)
@@ -827,3 +853,72 @@ def test_markup_in_a_renewals_facility_name_is_text_on_the_confirmation_and_the_
     policy.facility.refresh_from_db()
     assert policy.facility.name == MARKUP  # the correction was taken as typed
     assert "<img src=x" not in round_page and "&lt;img src=x" in round_page
+
+
+NUL_ON_POSTGRESQL = pytest.mark.xfail(
+    connection.vendor == "postgresql",
+    strict=True,
+    reason="renewal_views._renewal_page looks the number up as typed: PostgreSQL refuses a NUL "
+    "in a query (DataError), a 500 for /mypage/renewal/%00/",
+)
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "x" * 10_000,
+        pytest.param("%00", marks=NUL_ON_POSTGRESQL),
+        pytest.param("F-2026-001%00", marks=NUL_ON_POSTGRESQL),
+        "%E3%81%82",
+    ],
+)
+def test_a_renewal_number_no_policy_has_is_not_found_not_an_error(client, member, policy, number):
+    with on(ROUND_OPEN):
+        client.force_login(member)
+        for url in (f"/mypage/renewal/{number}/", f"/mypage/renewal/{number}/received/"):
+            assert client.get(url).status_code == 404
+            assert client.post(url, _renewal_values() | SUBMIT).status_code == 404
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="real row-level races need PostgreSQL"
+)
+@pytest.mark.xfail(
+    strict=True,
+    reason="facility_staff.colleague_invite checks the address under its own facility's lock "
+    "only: two facilities inviting one address at once make two logins with it",
+)
+def test_two_facilities_inviting_one_address_at_once_make_one_login(
+    member, other_member, monkeypatch
+):
+    barrier = threading.Barrier(2)
+    checked = facility_staff._email_taken_message
+
+    def both_checked_before_either_saves(email, facility_id):
+        problem = checked(email, facility_id)
+        try:
+            barrier.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass  # one waits on a lock the other holds: taken one after the other
+        return problem
+
+    monkeypatch.setattr(facility_staff, "_email_taken_message", both_checked_before_either_saves)
+    statuses = []
+
+    def invite(user):
+        client = Client()
+        client.force_login(user)
+        try:
+            statuses.append(_invite(client, email="shared@example.jp").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=invite, args=(user,)) for user in (member, other_member)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 302]  # one invited, the other told the address is taken
+    assert User.objects.filter(email__iexact="shared@example.jp").count() == 1
