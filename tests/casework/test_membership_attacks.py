@@ -922,3 +922,28 @@ def test_two_facilities_inviting_one_address_at_once_make_one_login(
         thread.join()
     assert sorted(statuses) == [200, 302]  # one invited, the other told the address is taken
     assert User.objects.filter(email__iexact="shared@example.jp").count() == 1
+
+
+def test_a_pending_invitation_in_another_spelling_is_pointed_to_resend(client, member, pending):
+    client.force_login(member)
+    response = _invite(client, email="ＰＥＮＤＩＮＧ＠Sakura.Example.jp")
+    assert "既に招待を送っています" in text(response)
+    assert (
+        MemberProfile.objects.filter(user__email__iexact="pending@sakura.example.jp").count() == 1
+    )
+
+
+def test_a_forged_cross_site_post_changes_nobody(member, login):
+    desk = login("desk", FacilityRole.REPORTER)
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(member)
+    for url, data in [
+        (f"/mypage/staff/{desk.member_profile.pk}/role/", {"role": FacilityRole.ADMIN}),
+        (f"/mypage/staff/{desk.member_profile.pk}/remove/", {}),
+        ("/mypage/staff/", {"last_name": "x", "email": "x@evil.example", "role": "admin"}),
+    ]:
+        assert forged.post(url, data).status_code == 403
+    desk.member_profile.refresh_from_db()
+    assert desk.member_profile.role == FacilityRole.REPORTER
+    assert desk.member_profile.removed_at is None
+    assert not User.objects.filter(email="x@evil.example").exists()
