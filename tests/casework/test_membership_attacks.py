@@ -388,13 +388,7 @@ def test_no_name_in_the_round_csv_is_run_as_a_formula(client, support):
 @pytest.mark.parametrize(
     "year",
     [
-        pytest.param(
-            "²",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="admin_views._round_choice: '²'.isdigit() is True but int('²') raises: 500",
-            ),
-        ),
+        "²",
         "２０２６",
         "2026 ",
         "-1",
@@ -560,11 +554,6 @@ def test_a_form_opened_on_31_may_and_sent_on_1_june_is_refused_with_the_reason(
     assert not Application.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renewal_views.renew recomputes the start on submit: confirmed 1 Dec before "
-    "midnight on 10 Nov, saved 1 Jan without showing the member the changed period",
-)
 def test_a_confirmation_shown_before_the_deadline_and_sent_after_it_shows_the_new_period(
     client, member, policy
 ):
@@ -623,11 +612,6 @@ def test_a_facility_admin_not_tied_to_the_doctor_cannot_renew_the_doctors_cover(
     assert not Application.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a 施術医コース policy is renewable only by its doctor's login *as 管理者*: once the "
-    "facility's 管理者 makes the doctor 報告者, nobody can renew the doctor's own cover",
-)
 def test_a_doctor_who_is_not_the_facilitys_admin_can_still_renew_their_own_cover(
     client, member, doctors_policy, doctors_login
 ):
@@ -664,11 +648,6 @@ def two_doctors(doctor_fields, support):
     return issued
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrollment.selectors.renewal_initial takes the facility's latest approved "
-    "application of the course: a 施術医コース doctor is prefilled another doctor's 会員番号",
-)
 def test_a_doctors_renewal_is_prefilled_with_their_own_membership_number(client, two_doctors):
     ito, sasaki = two_doctors
     with on(ROUND_OPEN):
@@ -678,11 +657,6 @@ def test_a_doctors_renewal_is_prefilled_with_their_own_membership_number(client,
     assert 'value="B-777"' in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrollment.selectors.renewal_initial copies the last applicant's お立場 (理事長) "
-    "to whichever 管理者 renews, though it keeps their よみがな and phone to the same person",
-)
 def test_a_colleague_who_renews_is_not_prefilled_with_the_openers_standing(client, login, support):
     fields = {
         "course": "facility", "payout_limit": 10_000_000, "membership_number": "A-12345",
@@ -725,22 +699,12 @@ def test_reminders_go_to_no_reporter_reader_or_removed_login(member, policy, log
     assert _reminded() == {member.email}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrollment.reminders._facility_admin_emails checks only role and is_active, not "
-    "facility_staff.facility_admins: an invitee who never set a password is reminded",
-)
 def test_an_invited_admin_who_has_not_set_a_password_is_not_reminded(member, policy, pending):
     mail.outbox.clear()
     reminders_send(today=REMINDER_DAY)
     assert _reminded() == {member.email}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrollment.reminders._facility_admin_emails ignores removed_at: a removed 管理者 "
-    "reactivated by mistake (still refused by マイページ) is reminded",
-)
 def test_a_removed_admin_reactivated_by_mistake_is_not_reminded(member, policy, login, client):
     gone = login("gone")
     client.force_login(member)
@@ -755,11 +719,6 @@ def test_a_removed_admin_reactivated_by_mistake_is_not_reminded(member, policy, 
     assert _reminded() == {member.email}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrollment.reminders writes about a 施術医コース policy to every 管理者 of its "
-    "facility, though only the doctor's own login can open or renew it (others get 404)",
-)
 def test_a_doctors_reminder_goes_only_to_a_login_that_can_renew_it(
     client, member, doctors_policy, doctors_login
 ):
