@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from . import url_converters  # noqa: F401 (registers <code:…>)
 from .views import member
 
 app_name = "casework_portal"
@@ -7,13 +8,15 @@ app_name = "casework_portal"
 urlpatterns = [
     path("", member.my_page, name="my_page"),
     path("report/", member.report_case, name="report"),
-    path("cases/<str:reference>/", member.case_detail, name="case"),
-    path("cases/<str:reference>/messages/", member.post_message, name="message"),
-    path("cases/<str:reference>/attachments/", member.upload_attachment, name="upload"),
+    path("cases/<code:reference>/", member.case_detail, name="case"),
+    path("cases/<code:reference>/messages/", member.post_message, name="message"),
+    path("cases/<code:reference>/attachments/", member.upload_attachment, name="upload"),
     path(
-        "cases/<str:reference>/attachments/<int:pk>/", member.download_attachment, name="attachment"
+        "cases/<code:reference>/attachments/<int:pk>/",
+        member.download_attachment,
+        name="attachment",
     ),
-    path("cases/<str:reference>/actions/<slug:name>/", member.take_action, name="action"),
+    path("cases/<code:reference>/actions/<slug:name>/", member.take_action, name="action"),
     path("staff/", member.staff, name="staff"),
     path("staff/<int:pk>/role/", member.staff_role, name="staff_role"),
     path("staff/<int:pk>/remove/", member.staff_remove, name="staff_remove"),

@@ -8,6 +8,6 @@ app_name = "renewal"
 
 # <number> is the 証券番号 of the policy renewed (Policy.number, unique; never a "/").
 urlpatterns = [
-    path("<str:number>/", renewal_views.renew, name="renew"),
-    path("<str:number>/received/", renewal_views.received, name="received"),
+    path("<code:number>/", renewal_views.renew, name="renew"),
+    path("<code:number>/received/", renewal_views.received, name="received"),
 ]
