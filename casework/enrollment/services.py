@@ -259,6 +259,12 @@ def _doctor_for(application: Application, facility: Facility) -> Doctor:
     return doctor
 
 
+ADDRESS_TAKEN = (
+    "申込みのメールアドレスは、別の施設のログインで既に使われています。"
+    "申込者に別のメールアドレスを確認し、差戻してください。"
+)
+
+
 def _member_for(application: Application, facility: Facility, doctor: Doctor) -> MemberProfile:
     """The applicant's existing login for this facility, or a new one.
 
@@ -277,6 +283,10 @@ def _member_for(application: Application, facility: Facility, doctor: Doctor) ->
             profile.doctor = member_doctor
             profile.save(update_fields=["doctor"])
         return profile
+    # A login belongs to one facility, and members log in by e-mail: a second login with the
+    # address would lock its owner out of both.
+    if get_user_model().objects.filter(email__iexact=application.email).exists():
+        raise ValidationError(ADDRESS_TAKEN, code="address_taken")
     user = get_user_model().objects.create_user(
         username=f"member-w{application.pk:06d}",
         email=application.email,

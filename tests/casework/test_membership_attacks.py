@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client
 
@@ -771,12 +772,7 @@ def test_a_renewal_confirmed_by_an_admin_demoted_meanwhile_is_refused(
 # --- One login per address, whichever way it was made ----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="enrollment.services._member_for makes a second login with an address a colleague "
-    "login of another facility already has; with the same password neither can log in",
-)
-def test_a_colleague_whose_address_is_then_approved_for_another_clinic_can_still_log_in(
+def test_an_application_with_a_colleague_s_address_is_not_approved_into_a_second_login(
     client, member, support, django_capture_on_commit_callbacks, doctor_fields
 ):
     client.force_login(member)
@@ -788,10 +784,11 @@ def test_a_colleague_whose_address_is_then_approved_for_another_clinic_can_still
     # The same person applies for their own 施術医コース, at the other clinic where they work.
     application = application_submit(fields=doctor_fields, applied_on=date(2026, 11, 1))
     application_transition(application=application, name="start_review", by=support)
-    with django_capture_on_commit_callbacks(execute=True):
+    with pytest.raises(ValidationError, match="別の施設のログインで既に使われています"):
         application_transition(application=application, name="approve", by=support)
-    client.logout()
-    _set_password(client, _link(mail.outbox[-1]))  # the person's one password
+    application.refresh_from_db()
+    assert application.state == "in_review" and application.policy is None
+    assert User.objects.filter(email__iexact="ito@example.jp").count() == 1
     assert _logs_in("ito@example.jp")
 
 
