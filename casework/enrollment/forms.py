@@ -345,6 +345,9 @@ class RenewalForm:
             FacilityForm(data, course=course, applicant_role=role, initial=initial),
             DoctorForm(data, course=course, initial=initial),
         ]
+        facility = self.parts[2].fields
+        if "is_main_clinic" in facility:
+            facility["is_main_clinic"].help_text = ""  # its 出資金 note: a renewal owes none
         doctor = self.parts[-1].fields
         doctor["societies"].help_text = (
             "ご退会・ご入会があった場合は、ここで訂正してください。"

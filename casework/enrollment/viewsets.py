@@ -45,6 +45,7 @@ class ApplicationViewSet(ServiceOnlyViewSet):
     list_display = [
         "reference",
         "state",
+        "kind",
         "course",
         "facility_name",
         "applicant_name",
