@@ -27,6 +27,7 @@ from casework.enrollment.permissions import review_permissions_sync
 from casework.enrollment.services import application_submit, application_transition
 from casework.models import Policy, Procedure
 from casework.services import case_report, case_transition
+from tests.casework.enrollment.conftest import FACILITY_APPLICATION
 
 from ..casework.conftest import _reference_data, make_user  # noqa: F401 (fixtures)
 
@@ -40,27 +41,6 @@ SHOTS = Path(os.environ.get("MEMBERSHIP_SHOTS", "/tmp/membership-shots"))
 PASSWORD = "Aoba-Clinic-2027-office"  # noqa: S105
 DESK_PASSWORD = "Aoba-Clinic-2027-desk"  # noqa: S105
 DESK_EMAIL = "uketsuke@aoba.example.jp"
-
-# The 開設者コース application the clinic joined with (as tests/casework/enrollment/conftest.py).
-JOINED_WITH = {
-    "course": "facility",
-    "payout_limit": 10_000_000,
-    "membership_number": "A-12345",
-    "applicant_role": "chair",
-    "applicant_name": "鈴木 一郎",
-    "applicant_name_kana": "すずき いちろう",
-    "email": "suzuki@example.jp",
-    "phone": "03-1234-5678",
-    "facility_name": "あおば美容クリニック 新宿院",
-    "corporation_name": "医療法人あおば会",
-    "prefecture": "東京都",
-    "is_main_clinic": True,
-    "qualifying_role": "responsible",
-    "doctor_name": "高橋 花子",
-    "doctor_name_kana": "たかはし はなこ",
-    "doctor_is_doctor": True,
-    "societies": ["jsaps", "jsprs"],
-}
 
 
 @pytest.fixture
@@ -87,7 +67,7 @@ def clinic(site_content, _reference_data, make_user):  # noqa: F811
     review_permissions_sync(apps)  # an earlier transactional test may have emptied the database
     support = make_user("hinata", roles.SUPPORT, last_name="日向", first_name="さやか")
     with time_machine.travel(datetime.combine(JOINED_ON, time(10), tzinfo=TOKYO)):
-        joined = application_submit(fields=JOINED_WITH, applied_on=JOINED_ON)
+        joined = application_submit(fields=FACILITY_APPLICATION, applied_on=JOINED_ON)
         for name in ("start_review", "approve"):
             application_transition(application=joined, name=name, by=support)
     joined.refresh_from_db()

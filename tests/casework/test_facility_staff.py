@@ -1,7 +1,6 @@
 """A facility's own staff logins (スタッフ管理): its 管理者 invites colleagues by e-mail, gives
 them a role, removes them; the invitee sets a password once and works in the same portal."""
 
-import re
 import threading
 
 import pytest
@@ -18,11 +17,11 @@ from casework.choices import FacilityRole
 from casework.facility_staff import colleague_remove, colleague_role_change
 from casework.models import MemberProfile
 from casework.services import case_transition
+from tests.casework.staff_logins import PASSWORD, invitation_link, invite, set_password
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-NEW_PASSWORD = "Sakura-Clinic-2026-desk"  # noqa: S105
 
 
 @pytest.fixture
@@ -50,33 +49,6 @@ def as_admin(client, admin):
     return client
 
 
-def _invite(client, **overrides):
-    data = {
-        "last_name": "受付",
-        "first_name": "はな",
-        "email": "hana@sakura.example.jp",
-        "role": FacilityRole.REPORTER,
-        **overrides,
-    }
-    return client.post("/mypage/staff/", data)
-
-
-def _link(message) -> str:
-    """The one-time link of an invitation e-mail, as a path."""
-    url = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
-    return url.removeprefix(settings.SITE_URL)
-
-
-def _set_password(client, link):
-    """Open the link as the invitee would and set a password; the final response."""
-    form = client.get(link, follow=True)
-    if form.redirect_chain:
-        link = form.redirect_chain[-1][0]
-    return client.post(
-        link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
-    )
-
-
 def _profile(email) -> MemberProfile:
     return MemberProfile.objects.select_related("user").get(user__email=email)
 
@@ -88,7 +60,7 @@ def test_an_invitee_sets_a_password_once_and_logs_in_to_the_same_facility(
     as_admin, client, facility, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _invite(as_admin)
+        response = invite(as_admin)
     assert response.status_code == 302 and response["Location"] == "/mypage/staff/"
     page = client.get("/mypage/staff/").content.decode()
     assert "受付 はな 様（hana@sakura.example.jp）に招待メールを送りました。" in page
@@ -97,10 +69,10 @@ def test_an_invitee_sets_a_password_once_and_logs_in_to_the_same_facility(
     assert message.to == ["hana@sakura.example.jp"]
     assert "受付 はな 様" in message.body and "日向 さやか 様から" in message.body
     assert "役割：報告者" in message.body and facility.name in message.body
-    link = _link(message)
+    link = invitation_link(message)
 
     client.logout()
-    done = _set_password(client, link)
+    done = set_password(client, link)
     assert "accounts/reset/done" in done.redirect_chain[-1][0]
     # The link worked once: it is dead now.
     again = client.get(link, follow=True).content.decode()
@@ -108,7 +80,7 @@ def test_an_invitee_sets_a_password_once_and_logs_in_to_the_same_facility(
 
     logged_in = client.post(
         "/accounts/login/",
-        {"username": "HANA@sakura.example.jp", "password": NEW_PASSWORD},
+        {"username": "HANA@sakura.example.jp", "password": PASSWORD},
         follow=True,
     )
     html = logged_in.content.decode()
@@ -128,7 +100,7 @@ def test_the_invitation_goes_through_the_task_queue_with_a_link_and_no_patient_d
     report()  # the facility has a case with a patient named 佐藤 花子
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(as_admin)
+        invite(as_admin)
     queued = DBTaskResult.objects.get(task_path="casework.tasks.email_send")
     assert mail.outbox == []  # the page did not wait for the mail server
     kwargs = queued.args_kwargs["kwargs"]
@@ -152,7 +124,7 @@ def test_an_email_that_already_belongs_to_a_login_is_refused_in_japanese(
     as_admin, support, other_member, email
 ):
     before = User.objects.count()
-    response = _invite(as_admin, email=email)
+    response = invite(as_admin, email=email)
     html = response.content.decode()
     assert response.status_code == 200
     assert "このメールアドレスは既に別のログインに登録されています。" in html
@@ -162,7 +134,7 @@ def test_an_email_that_already_belongs_to_a_login_is_refused_in_japanese(
 
 def test_a_double_submission_invites_once(as_admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first, second = _invite(as_admin), _invite(as_admin)
+        first, second = invite(as_admin), invite(as_admin)
     assert first.status_code == 302 and second.status_code == 200
     assert "このメールアドレスには既に招待を送っています。" in second.content.decode()
     assert MemberProfile.objects.filter(user__email="hana@sakura.example.jp").count() == 1
@@ -170,7 +142,7 @@ def test_a_double_submission_invites_once(as_admin, django_capture_on_commit_cal
 
 
 def test_full_width_input_is_folded_and_bad_input_refused_in_japanese(as_admin):
-    response = _invite(
+    response = invite(
         as_admin, email="ＨＡＮＡ＠ｓａｋｕｒａ．ｅｘａｍｐｌｅ．ｊｐ", last_name="受付　"
     )
     assert response.status_code == 302
@@ -189,13 +161,13 @@ def test_full_width_input_is_folded_and_bad_input_refused_in_japanese(as_admin):
         ),
     ]
     for overrides, message in cases:
-        response = _invite(as_admin, **overrides)
+        response = invite(as_admin, **overrides)
         assert response.status_code == 200 and message in response.content.decode(), overrides
     assert MemberProfile.objects.count() == 2  # the admin and 受付
 
 
 def test_a_name_with_markup_is_shown_as_text(as_admin):
-    _invite(as_admin, last_name="<script>alert(1)</script>")
+    invite(as_admin, last_name="<script>alert(1)</script>")
     html = as_admin.get("/mypage/staff/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
 
@@ -204,10 +176,10 @@ def test_a_resent_invitation_kills_the_old_link_and_a_cancelled_one_every_link(
     as_admin, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(as_admin)
+        invite(as_admin)
         profile = _profile("hana@sakura.example.jp")
         as_admin.post(f"/mypage/staff/{profile.pk}/resend/")
-    old, new = (_link(m) for m in mail.outbox)
+    old, new = (invitation_link(m) for m in mail.outbox)
     assert old != new
     assert "このリンクは無効です" in client.get(old, follow=True).content.decode()
 
@@ -215,16 +187,16 @@ def test_a_resent_invitation_kills_the_old_link_and_a_cancelled_one_every_link(
     assert not User.objects.filter(email="hana@sakura.example.jp").exists()
     assert "このリンクは無効です" in client.get(new, follow=True).content.decode()
     # The address is free again (a typo in the role is fixed by inviting anew).
-    assert _invite(as_admin, role=FacilityRole.READER).status_code == 302
+    assert invite(as_admin, role=FacilityRole.READER).status_code == 302
 
 
 def test_an_accepted_invitation_is_neither_resent_nor_cancelled(
     as_admin, client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(as_admin)
+        invite(as_admin)
     profile = _profile("hana@sakura.example.jp")
-    _set_password(client, _link(mail.outbox[0]))
+    set_password(client, invitation_link(mail.outbox[0]))
     for action in ("resend", "cancel"):
         page = as_admin.post(f"/mypage/staff/{profile.pk}/{action}/", follow=True)
         assert "既にパスワードを設定しています" in page.content.decode()
@@ -234,17 +206,17 @@ def test_an_accepted_invitation_is_neither_resent_nor_cancelled(
 
 def test_invitations_are_rate_limited_per_facility(as_admin, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "member_invitation": (2, 3600)}
-    assert _invite(as_admin, email="a@sakura.example.jp").status_code == 302
+    assert invite(as_admin, email="a@sakura.example.jp").status_code == 302
     profile = _profile("a@sakura.example.jp")
     assert as_admin.post(f"/mypage/staff/{profile.pk}/resend/").status_code == 302
-    refused = _invite(as_admin, email="b@sakura.example.jp")
+    refused = invite(as_admin, email="b@sakura.example.jp")
     assert refused.status_code == 429
     assert "この施設から短い時間に多くの送信があったため、スタッフへの招待メールの送信" in (
         refused.content.decode()
     )
     assert not User.objects.filter(email="b@sakura.example.jp").exists()
     # A typo is not counted: the form comes back without a 429.
-    assert _invite(as_admin, email="not-an-address").status_code == 200
+    assert invite(as_admin, email="not-an-address").status_code == 200
 
 
 # --- Roles, removal, the last 管理者 ---
@@ -323,7 +295,7 @@ def test_the_last_admin_can_neither_be_demoted_nor_removed(as_admin, admin, coll
     assert User.objects.get(pk=admin.pk).is_active
 
     # A second 管理者 who has not set a password yet does not count: they cannot log in.
-    _invite(as_admin, role=FacilityRole.ADMIN)
+    invite(as_admin, role=FacilityRole.ADMIN)
     page = as_admin.post(f"/mypage/staff/{pk}/role/", {"role": FacilityRole.READER}, follow=True)
     assert "管理者が1人もいなくなるため" in page.content.decode()
 
@@ -447,7 +419,7 @@ def test_only_the_admin_manages_staff(client, admin, colleague, role):
     user = colleague("desk", role)
     client.force_login(user)
     assert client.get("/mypage/staff/").status_code == 403
-    assert _invite(client).status_code == 403
+    assert invite(client).status_code == 403
     for method, url, data in _staff_urls(admin.member_profile):
         assert getattr(client, method)(url, data).status_code == 403, url
     assert "スタッフ管理" not in client.get("/mypage/").content.decode()
@@ -497,11 +469,13 @@ def test_an_invitee_whose_link_expired_uses_the_forgotten_password_page(
     """What the invitation e-mail promises: the ordinary reset page works for an invitee too,
     and accepts the invitation."""
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(as_admin)
+        invite(as_admin)
         client.post("/accounts/password-reset/", {"email": "hana@sakura.example.jp"})
     invitation, reset = mail.outbox
-    assert reset.to == ["hana@sakura.example.jp"] and _link(reset) != _link(invitation)
-    _set_password(client, _link(reset))
+    assert reset.to == ["hana@sakura.example.jp"] and invitation_link(reset) != invitation_link(
+        invitation
+    )
+    set_password(client, invitation_link(reset))
     assert not _profile("hana@sakura.example.jp").is_pending
     assert "利用中" in as_admin.get("/mypage/staff/").content.decode()
 

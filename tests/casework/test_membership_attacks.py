@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -34,12 +33,12 @@ from casework.enrollment.reminders import reminders_send
 from casework.enrollment.services import application_submit, application_transition
 from casework.facility_staff import EMAIL_TAKEN
 from casework.models import Case, Doctor, Facility, MemberProfile, Policy
+from tests.casework.staff_logins import PASSWORD, invitation_link, invite, set_password
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 TOKYO = ZoneInfo("Asia/Tokyo")
-PASSWORD = "Sakura-Clinic-2026-desk"  # noqa: S105
 # The policy of the `policy` fixture ends on 30 November 2026: its round's offer is open.
 ROUND_OPEN = date(2026, 10, 20)
 
@@ -76,32 +75,9 @@ def pending(member, client, django_capture_on_commit_callbacks):
     """A colleague the member (the facility's 管理者) invited, who has not set a password."""
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(client, email="pending@sakura.example.jp", role=FacilityRole.ADMIN)
+        invite(client, email="pending@sakura.example.jp", role=FacilityRole.ADMIN)
     client.logout()
     return MemberProfile.objects.get(user__email="pending@sakura.example.jp")
-
-
-def _invite(client, **overrides):
-    data = {
-        "last_name": "受付",
-        "first_name": "はな",
-        "email": "hana@sakura.example.jp",
-        "role": FacilityRole.REPORTER,
-        **overrides,
-    }
-    return client.post("/mypage/staff/", data)
-
-
-def _link(message) -> str:
-    url = re.search(r"https?://\S+/accounts/reset/\S+/", message.body).group(0)
-    return url.removeprefix(settings.SITE_URL)
-
-
-def _set_password(client, link, password=PASSWORD):
-    form = client.get(link, follow=True)
-    if form.redirect_chain:
-        link = form.redirect_chain[-1][0]
-    return client.post(link, {"new_password1": password, "new_password2": password}, follow=True)
 
 
 def _logs_in(email, password=PASSWORD) -> bool:
@@ -223,17 +199,17 @@ def test_the_link_of_a_cancelled_invitation_stays_dead_when_the_address_is_invit
 ):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(client)
-    first = _link(mail.outbox[-1])
+        invite(client)
+    first = invitation_link(mail.outbox[-1])
     cancelled = MemberProfile.objects.get(user__email="hana@sakura.example.jp")
     client.post(f"/mypage/staff/{cancelled.pk}/cancel/")
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(client, role=FacilityRole.READER)
-    second = _link(mail.outbox[-1])
+        invite(client, role=FacilityRole.READER)
+    second = invitation_link(mail.outbox[-1])
     assert first != second
     client.logout()
     assert "このリンクは無効です" in text(client.get(first, follow=True))
-    _set_password(client, second)
+    set_password(client, second)
     assert _logs_in("hana@sakura.example.jp")
     # The second invitation's role, not the cancelled one's.
     assert MemberProfile.objects.get(user__email="hana@sakura.example.jp").role == "reader"
@@ -245,11 +221,11 @@ def test_a_reset_link_asked_for_before_removal_gives_no_access_after_it(
     desk = login("desk", FacilityRole.REPORTER)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password-reset/", {"email": desk.email})
-    link = _link(mail.outbox[-1])
+    link = invitation_link(mail.outbox[-1])
     client.force_login(member)
     client.post(f"/mypage/staff/{desk.member_profile.pk}/remove/")
     client.logout()
-    _set_password(client, link)
+    set_password(client, link)
     assert not _logs_in(desk.email)
     # Nor does 「パスワードをお忘れの方」 send a removed login a new link.
     mail.outbox.clear()
@@ -281,7 +257,7 @@ def test_an_address_that_is_already_a_login_in_any_spelling_is_refused(
     gone.save()
     users = User.objects.count()
     client.force_login(member)
-    response = _invite(client, email=email)
+    response = invite(client, email=email)
     assert response.status_code == 200
     assert EMAIL_TAKEN in text(response)
     assert User.objects.count() == users
@@ -307,7 +283,7 @@ def test_absurd_invitation_input_is_refused_in_japanese_and_kept(
     client, member, field, value, message
 ):
     client.force_login(member)
-    response = _invite(client, **{field: value})
+    response = invite(client, **{field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not MemberProfile.objects.filter(invited_at__isnull=False).exists()
@@ -322,7 +298,7 @@ def test_markup_in_a_colleagues_name_is_text_on_every_page_and_plain_in_the_emai
 ):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(client, last_name=MARKUP, first_name="</script>")
+        invite(client, last_name=MARKUP, first_name="</script>")
     (invitation,) = mail.outbox
     assert f"{MARKUP} </script> 様" in invitation.body  # plain text: as typed, not &lt;
     flash_and_list = client.get("/mypage/staff/").content.decode()
@@ -334,7 +310,7 @@ def test_markup_in_a_colleagues_name_is_text_on_every_page_and_plain_in_the_emai
         in flash_and_list
     )
     client.logout()
-    _set_password(client, _link(invitation))
+    set_password(client, invitation_link(invitation))
     invitee = MemberProfile.objects.get(user__email="hana@sakura.example.jp")
     client.force_login(member)
     client.post(f"/mypage/staff/{invitee.pk}/remove/")
@@ -777,9 +753,9 @@ def test_an_application_with_a_colleague_s_address_is_not_approved_into_a_second
 ):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        _invite(client, email="ito@example.jp", last_name="伊藤", first_name="健")
+        invite(client, email="ito@example.jp", last_name="伊藤", first_name="健")
     client.logout()
-    _set_password(client, _link(mail.outbox[-1]))
+    set_password(client, invitation_link(mail.outbox[-1]))
     assert _logs_in("ito@example.jp")
     # The same person applies for their own 施術医コース, at the other clinic where they work.
     application = application_submit(fields=doctor_fields, applied_on=date(2026, 11, 1))
@@ -860,7 +836,7 @@ def test_two_facilities_inviting_one_address_at_once_make_one_login(
         client = Client()
         client.force_login(user)
         try:
-            statuses.append(_invite(client, email="shared@example.jp").status_code)
+            statuses.append(invite(client, email="shared@example.jp").status_code)
         finally:
             connections.close_all()
 
@@ -875,7 +851,7 @@ def test_two_facilities_inviting_one_address_at_once_make_one_login(
 
 def test_a_pending_invitation_in_another_spelling_is_pointed_to_resend(client, member, pending):
     client.force_login(member)
-    response = _invite(client, email="ＰＥＮＤＩＮＧ＠Sakura.Example.jp")
+    response = invite(client, email="ＰＥＮＤＩＮＧ＠Sakura.Example.jp")
     assert "既に招待を送っています" in text(response)
     assert (
         MemberProfile.objects.filter(user__email__iexact="pending@sakura.example.jp").count() == 1
