@@ -101,6 +101,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def get_context_data(self, **kwargs):
+        # An invited colleague or a newly approved member sets their first password here: the
+        # page says so, and names the facility whose マイページ it opens.
+        context = super().get_context_data(**kwargs)
+        user = getattr(self, "user", None)
+        context["first_password"] = user is not None and user.last_login is None
+        context["facility"] = getattr(getattr(user, "member_profile", None), "facility", None)
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # Whoever proved they own the mailbox may try again at once, whatever axes counted (under

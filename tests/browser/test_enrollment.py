@@ -95,7 +95,7 @@ def test_apply_be_approved_set_password_and_see_the_policy(open_page, support):
     doctor.goto(path)
     doctor.locator("#id_new_password1").fill("minato-derm-2027")
     doctor.locator("#id_new_password2").fill("minato-derm-2027")
-    doctor.get_by_role("button", name="パスワードを変更する").click()
+    doctor.get_by_role("button", name="パスワードを設定する").click()
     expect(doctor.locator("main")).to_contain_text("ログイン")
 
     doctor.goto("/accounts/login/")

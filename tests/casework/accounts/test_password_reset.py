@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from .conftest import PASSWORD
 
@@ -15,6 +16,8 @@ def _request_reset(client, email):
 
 
 def test_a_member_resets_their_password_from_a_japanese_email(client, member, log_in):
+    member.last_login = timezone.now()  # they have used マイページ before, then forgot it
+    member.save(update_fields=["last_login"])
     page = client.get("/accounts/password-reset/").content.decode()
     assert "パスワードの再設定" in page
 
@@ -35,12 +38,13 @@ def test_a_member_resets_their_password_from_a_japanese_email(client, member, lo
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", email.body).group(1)
     form = client.get(link, follow=True)
     assert "新しいパスワードの設定" in form.content.decode()
+    assert "パスワードを変更する" in form.content.decode()
     set_password_url = form.redirect_chain[-1][0]
 
     new = "sakura-spring-2026!"
     done = client.post(set_password_url, {"new_password1": new, "new_password2": new})
     assert done["Location"] == "/accounts/reset/done/"
-    assert "パスワードを変更しました" in client.get(done["Location"]).content.decode()
+    assert "パスワードを設定しました" in client.get(done["Location"]).content.decode()
 
     assert log_in("hanako.sato@sakura-clinic.example.jp", PASSWORD).status_code == 200
     assert log_in("hanako.sato@sakura-clinic.example.jp", new)["Location"] == "/mypage/"
