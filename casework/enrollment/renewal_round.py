@@ -59,11 +59,15 @@ def _successor() -> QuerySet[Policy]:
 
 def renewal_status(*, today: date) -> Case:
     """The status of each policy as a database expression: 継続済み when an approved application
-    renews it (or a policy continues it, see `_successor`); otherwise 失効 once it has ended (a renewal still pending then leaves the member
-    uncovered until it is approved); otherwise 手続中 when one is pending, else 未着手."""
+    renews it (or a policy continues it, see `_successor`); 手続中 while a renewal awaits the
+    association (its approval dates the cover as it was sent, so an ended policy is not yet
+    lost); otherwise 失効 once it has ended (a renewal sent back then leaves it to the member);
+    otherwise 手続中 when one was sent back, else 未着手."""
+    awaiting = [S.RECEIVED, S.IN_REVIEW]
     return Case(
         When(_renewals(OuterRef("pk"), [S.APPROVED]), then=Value(RenewalStatus.RENEWED)),
         When(Exists(_successor()), then=Value(RenewalStatus.RENEWED)),
+        When(_renewals(OuterRef("pk"), awaiting), then=Value(RenewalStatus.PENDING)),
         When(ends_on__lt=today, then=Value(RenewalStatus.LAPSED)),
         When(_renewals(OuterRef("pk"), PENDING_STATES), then=Value(RenewalStatus.PENDING)),
         default=Value(RenewalStatus.NOT_STARTED),

@@ -52,11 +52,12 @@ def test_a_renewed_policy_names_the_policy_that_continues_it(
     assert f"継続済み</span>（継続後の証券番号 {new_number}）" in after
 
 
-def test_a_renewal_still_pending_after_the_end_leaves_the_policy_lapsed(
+def test_a_renewal_awaiting_the_association_after_the_end_is_not_shown_as_lapsed(
     client, member, policy, facility_fields
 ):
     renewal_of(policy, facility_fields)
-    assert "失効" in my_page(client, member, DECEMBER_5)
+    html = my_page(client, member, DECEMBER_5)
+    assert "失効" not in html and "の継続のお申込み（申込番号" in html
 
 
 def test_a_policy_continued_by_next_years_policy_is_not_lapsed(client, member, policy):
