@@ -832,7 +832,7 @@ def test_two_facilities_inviting_one_address_at_once_make_one_login(
     monkeypatch.setattr(facility_staff, "_email_taken_message", both_checked_before_either_saves)
     statuses = []
 
-    def invite(user):
+    def invite_as(user):
         client = Client()
         client.force_login(user)
         try:
@@ -840,7 +840,7 @@ def test_two_facilities_inviting_one_address_at_once_make_one_login(
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=invite, args=(user,)) for user in (member, other_member)]
+    threads = [threading.Thread(target=invite_as, args=(user,)) for user in (member, other_member)]
     for thread in threads:
         thread.start()
     for thread in threads:
