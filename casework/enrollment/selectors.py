@@ -121,7 +121,8 @@ class RenewalOffer:
 @dataclass(frozen=True)
 class RenewalOffers:
     """What マイページ's renewal block shows: the offers, the renewals awaiting the association's
-    decision, and which of them this login may renew (may_renew) rather than only see."""
+    decision or approved and not yet begun (`pending`), and which offers this login may renew
+    (may_renew) rather than only see."""
 
     offers: list[RenewalOffer]
     pending: list[Application]
@@ -156,9 +157,13 @@ def renewal_offers(*, user, today: date) -> RenewalOffers:
         for policy in policies.select_related("facility", "doctor").order_by("ends_on", "number")
         if renewal_refusal(policy=policy, today=today) is None
     ]
+    # Awaiting the association's decision, or approved with the new policy yet to start (the
+    # member is told it was approved until the new period begins).
     pending = Application.objects.filter(
-        renews__in=policies, state__in=[ApplicationState.RECEIVED, ApplicationState.IN_REVIEW]
-    ).select_related("renews")
+        Q(state__in=[ApplicationState.RECEIVED, ApplicationState.IN_REVIEW])
+        | Q(state=ApplicationState.APPROVED, policy__starts_on__gt=today),
+        renews__in=policies,
+    ).select_related("renews", "policy")
     return RenewalOffers(
         offers=offers,
         pending=list(pending.order_by("created_at")),

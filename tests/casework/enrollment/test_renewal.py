@@ -470,6 +470,16 @@ def test_approval_issues_a_continuous_policy_to_the_same_facility_and_login(
     assert not renewal_offers(user=admin, today=date(2027, 12, 1))
 
 
+def test_the_member_is_told_of_the_approval_until_the_new_period_begins(
+    renew, decide, admin, policy
+):
+    renew(admin, policy)
+    renewal = decide(decide(Application.objects.get(renews=policy), "start_review"), "approve")
+    assert "の継続を承認しました" in _offer_html(admin, date(2027, 11, 2))
+    assert f"新しい証券番号 {renewal.policy.number}" in _offer_html(admin, date(2027, 11, 30))
+    assert _offer_html(admin, date(2027, 12, 1)).strip() == ""  # the new policy is in force
+
+
 def test_a_late_renewal_is_approved_with_its_gap(renew, decide, admin, policy):
     renew(admin, policy, day=date(2027, 12, 20))
     renewal = decide(decide(Application.objects.get(renews=policy), "start_review"), "approve")
