@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
@@ -80,7 +80,7 @@ class ExtraSitemap(_OnSiteUrl, DjangoSitemap):
 SITEMAPS = {"pages": PageSitemap, "extra": ExtraSitemap}
 
 
-@require_GET
+@require_safe  # GET and HEAD: crawlers and link checkers ask with either
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -90,3 +90,10 @@ def robots_txt(request):
         f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page names: the association's mark (resolved per
+    request, as the production storage's hashed name exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("cms_pages/mark.svg"))

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms_pages.seo import SITEMAPS, robots_txt
+from cms_pages.seo import SITEMAPS, favicon, robots_txt
 from cms_pages.site_search import site_search_page
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("join/", include("casework.enrollment.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}),
     path("robots.txt", robots_txt),
+    # Browsers ask for /favicon.ico whatever the page says: the association's mark.
+    path("favicon.ico", favicon),
 ]
 
 if settings.DEBUG:

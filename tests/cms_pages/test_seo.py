@@ -75,6 +75,13 @@ def test_robots_txt_allows_the_site_and_keeps_crawlers_out_of_private_areas(clie
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
 
 
+def test_robots_txt_and_the_favicon_answer_head_as_well_as_get(client):
+    assert client.head("/robots.txt").status_code == 200
+    for method in (client.get, client.head):
+        icon = method("/favicon.ico")
+        assert icon.status_code == 301 and icon["Location"].endswith("cms_pages/mark.svg")
+
+
 def test_home_page_has_canonical_open_graph_and_twitter_tags(client, site_pages):
     tags = _meta(client.get("/").content.decode())
 
