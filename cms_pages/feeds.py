@@ -9,10 +9,12 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.rich_text import expand_db_html
 
 from .models.news import NEWS_IN_FEED, NewsIndexPage, NewsPage
+from .seo import absolute_url
 
 
 class NewsFeed(Feed):
-    """The latest news of one index. Links are made absolute from the request's host."""
+    """The latest news of one index. Links are on the site's public address (SITE_URL), as in
+    the sitemap and the share tags, never the host a request happened to name."""
 
     feed_type = Rss201rev2Feed
     language = "ja"
@@ -29,10 +31,10 @@ class NewsFeed(Feed):
         return f"{index.title} | {settings.WAGTAIL_SITE_NAME}"
 
     def link(self, index):
-        return index.get_url(self.request)
+        return absolute_url(index.get_url(self.request))
 
     def feed_url(self, index):
-        return index.get_url(self.request) + index.reverse_subpage("feed")
+        return absolute_url(index.get_url(self.request) + index.reverse_subpage("feed"))
 
     def description(self, index):
         return index.search_description or f"{settings.WAGTAIL_SITE_NAME}からのお知らせ"
@@ -48,7 +50,7 @@ class NewsFeed(Feed):
         return expand_db_html(item.body)
 
     def item_link(self, item: NewsPage):
-        return item.get_url(self.request)
+        return absolute_url(item.get_url(self.request))
 
     def item_pubdate(self, item: NewsPage):
         # The news' date is a day in Tokyo; its midnight there is the moment it stands for.
