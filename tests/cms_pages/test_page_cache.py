@@ -49,3 +49,14 @@ def test_a_logged_in_user_never_gets_the_anonymous_copy(client, admin_client, si
     client.get("/faq/")
     FaqPage.objects.filter(pk=site_pages["faq"].pk).update(title="ログイン中だけ見える")
     assert "ログイン中だけ見える" in admin_client.get("/faq/").content.decode()
+
+
+def test_a_cached_page_is_still_only_served_over_https(client, site_pages, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    first = client.get("/faq/", secure=True)
+    assert first.status_code == 200 and "Strict-Transport-Security" in first
+    again = client.get("/faq/", secure=True)  # from the cache, with the same headers
+    assert again.status_code == 200 and "Strict-Transport-Security" in again
+    plain = client.get("/faq/")
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")

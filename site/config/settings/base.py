@@ -49,9 +49,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so a cached public page skips everything below it.
-    "cms_pages.cache.PublicPageCacheMiddleware",
+    # First, so that even a cached page is only ever served over HTTPS (SECURE_SSL_REDIRECT)
+    # and with the security headers.
     "django.middleware.security.SecurityMiddleware",
+    # Then the public page cache, so a cached page skips everything below it.
+    "cms_pages.cache.PublicPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
