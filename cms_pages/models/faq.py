@@ -1,3 +1,4 @@
+import html
 import json
 
 from django.utils.html import strip_tags
@@ -51,7 +52,8 @@ class FaqPage(JapaneseSearchMixin, ClosingBlocksMixin, Page):
                     "name": item.value["question"],
                     "acceptedAnswer": {
                         "@type": "Answer",
-                        "text": strip_tags(item.value["answer"].source).strip(),
+                        # The answer's text as read: tags dropped, "&amp;" back to "&".
+                        "text": html.unescape(strip_tags(item.value["answer"].source)).strip(),
                     },
                 }
                 for item in self.questions()

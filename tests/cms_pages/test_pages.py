@@ -140,6 +140,22 @@ def test_faq_publishes_schema_org_faqpage_json_ld(client):
     assert "正会員" in first["acceptedAnswer"]["text"]
 
 
+def test_faq_json_ld_gives_the_answer_as_read_not_its_html_entities(client):
+    from cms_pages.models import FaqPage
+
+    faq = FaqPage.objects.get()
+    raw = faq.body.raw_data
+    raw[0]["value"]["questions"][0]["value"]["answer"] = (
+        "<p>A&amp;B社の保険料は&lt;税別&gt;です。</p>"
+    )
+    faq.body = raw
+    faq.save_revision().publish()
+    html = page_text(client.get("/faq/"))
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    answer = json.loads(match.group(1))["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert answer == "A&B社の保険料は<税別>です。"
+
+
 class _AssetCollector(HTMLParser):
     def __init__(self):
         super().__init__()
