@@ -8,6 +8,7 @@ with it but the settings menu.
 import unicodedata
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
@@ -42,6 +43,22 @@ class ClosingPeriodForm(WagtailAdminModelForm):
         super().__init__(data, *args, **kwargs)
         for name in self.DATE_FIELDS:
             self.fields[name].input_formats = DATE_INPUT_FORMATS
+        if self.instance.pk and self.instance.yearly and not self.is_bound:
+            self.initial.update(_this_years(self.instance))
+
+
+def _this_years(period: ClosingPeriod) -> dict:
+    """A yearly closing's dates as this year's (29 December this year to 3 January next), for
+    its form: only the month and day count, and 2000, the year it was saved with, reads oddly."""
+    start_year = timezone.localdate().year
+    end_year = start_year + (period.ends_on.year - period.starts_on.year)
+    try:
+        return {
+            "starts_on": period.starts_on.replace(year=start_year),
+            "ends_on": period.ends_on.replace(year=end_year),
+        }
+    except ValueError:  # 29 February, in a year without one: keep the dates as saved
+        return {}
 
 
 class _RecomputeDueTimes:

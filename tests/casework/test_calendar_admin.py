@@ -89,6 +89,14 @@ def test_the_office_administrator_opens_every_calendar_url(client, office):
         assert client.get(url).status_code == 200, url
 
 
+def test_a_yearly_closing_opens_for_editing_with_this_year_s_dates(client, office):
+    closing = ClosingPeriod.objects.get(name="年末年始")
+    html = client.get(f"/admin/calendar/edit/{closing.pk}/").content.decode()
+    year = timezone.localdate().year
+    assert f'value="{year}-12-29"' in html and f'value="{year + 1}-01-03"' in html
+    assert "2000-12-29" not in html
+
+
 # --- odd input: a clear Japanese message on the form --------------------------------------------
 
 
