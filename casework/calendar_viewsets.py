@@ -21,18 +21,12 @@ from .service_level_records import response_due_times_recompute
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d"]
 
 
-class ClosingPeriodForm(WagtailAdminModelForm):
-    """The closing's form. Dates typed through a Japanese input method may come in full-width
-    digits (２０２６/８/１１): they are read as the same date rather than refused."""
+class JapaneseDatesForm(WagtailAdminModelForm):
+    """A model form whose DATE_FIELDS are read as a Japanese office types them: full-width
+    digits through an input method (２０２６/８/１１), 2026/8/11, 2026年8月11日; the same date
+    rather than refused."""
 
-    DATE_FIELDS = ("starts_on", "ends_on")
-
-    class Meta:
-        model = ClosingPeriod
-        fields = ["name", "yearly", "starts_on", "ends_on"]
-        help_texts = {
-            "starts_on": "例：2026/8/11。毎年繰り返す休業日は月日だけが使われます。",
-        }
+    DATE_FIELDS: tuple[str, ...] = ()
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -43,6 +37,22 @@ class ClosingPeriodForm(WagtailAdminModelForm):
         super().__init__(data, *args, **kwargs)
         for name in self.DATE_FIELDS:
             self.fields[name].input_formats = DATE_INPUT_FORMATS
+
+
+class ClosingPeriodForm(JapaneseDatesForm):
+    """The closing's form; a yearly closing opens with this year's dates."""
+
+    DATE_FIELDS = ("starts_on", "ends_on")
+
+    class Meta:
+        model = ClosingPeriod
+        fields = ["name", "yearly", "starts_on", "ends_on"]
+        help_texts = {
+            "starts_on": "例：2026/8/11。毎年繰り返す休業日は月日だけが使われます。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.yearly and not self.is_bound:
             self.initial.update(_this_years(self.instance))
 

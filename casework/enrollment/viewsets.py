@@ -14,7 +14,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .. import rules
-from ..calendar_viewsets import ClosingPeriodForm
+from ..calendar_viewsets import JapaneseDatesForm
 from ..choices import Course
 from ..viewsets import ServiceOnlyViewSet
 from . import admin_views
@@ -100,7 +100,7 @@ def reminder_days_parse(text: str) -> list[int]:
     return sorted({int(p) for p in parts}, reverse=True)
 
 
-class RenewalRoundForm(ClosingPeriodForm):
+class RenewalRoundForm(JapaneseDatesForm):
     """A year's round. Dates are read as the calendar's form reads them (full-width digits,
     2026/10/1, 2026年10月1日); the reminder days are typed as a list of numbers."""
 
