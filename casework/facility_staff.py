@@ -19,12 +19,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from . import notifications
+from .accounts.addresses import address_lock, address_taken
 from .accounts.names import display_name
 from .choices import FacilityRole
 from .enrollment.services import member_invitation_url
@@ -116,18 +117,9 @@ def _email_taken_message(email: str, facility_id: int) -> str | None:
         .exists()
     ):
         return ALREADY_INVITED
-    if get_user_model().objects.filter(email__iexact=email).exists():
+    if address_taken(email):
         return EMAIL_TAKEN
     return None
-
-
-def _address_lock(email: str) -> None:
-    """Two facilities inviting one address at the same moment: each holds only its own
-    facility's lock, so on PostgreSQL they also queue on the address (a transaction-level
-    advisory lock); SQLite writes one transaction at a time already."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [email.casefold()])
 
 
 def colleague_invite(
@@ -138,7 +130,7 @@ def colleague_invite(
     (Japanese) when the e-mail address already belongs to a login."""
     with transaction.atomic():
         actor, _ = _locked(by=by)
-        _address_lock(email)
+        address_lock(email)
         problem = _email_taken_message(email, actor.facility_id)
         if problem:
             raise ValidationError(problem, code="email_taken")

@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .. import notifications, rules
+from ..accounts.addresses import address_lock, address_taken
 from ..choices import Course
 from ..models import Doctor, Facility, MemberProfile, Policy
 from ..roles import MEMBERS
@@ -285,7 +286,8 @@ def _member_for(application: Application, facility: Facility, doctor: Doctor) ->
         return profile
     # A login belongs to one facility, and members log in by e-mail: a second login with the
     # address would lock its owner out of both.
-    if get_user_model().objects.filter(email__iexact=application.email).exists():
+    address_lock(application.email)
+    if address_taken(application.email):
         raise ValidationError(ADDRESS_TAKEN, code="address_taken")
     user = get_user_model().objects.create_user(
         username=f"member-w{application.pk:06d}",
