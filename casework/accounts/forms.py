@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from ..choices import FacilityRole
+from ..enrollment.forms import NormalizedTextField
 
 CODE_INVALID = "コードが正しくありません。"
 CODE_THROTTLED = "コードの誤りが続いたため、しばらく入力を受け付けません。少し時間をおいてから再度お試しください。"
@@ -117,17 +118,9 @@ _NAME_MAX = get_user_model()._meta.get_field("last_name").max_length
 _EMAIL_MAX = get_user_model()._meta.get_field("email").max_length
 
 
-class _FoldedTextField(forms.CharField):
-    """A name or address as typed with a Japanese input method: full-width letters, digits and
-    @ folded (NFKC: ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ is yamada@example.jp), spaces collapsed,
-    before it is checked."""
-
-    def to_python(self, value):
-        return " ".join(unicodedata.normalize("NFKC", super().to_python(value)).split())
-
-
-class _FoldedEmailField(_FoldedTextField, forms.EmailField):
-    pass
+class _FoldedEmailField(NormalizedTextField, forms.EmailField):
+    """An address as typed with a Japanese input method: full-width letters, digits and @ folded
+    (ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ is yamada@example.jp) before it is checked."""
 
 
 def _role_field() -> forms.ChoiceField:
@@ -141,8 +134,8 @@ def _role_field() -> forms.ChoiceField:
     )
 
 
-def _name_field(label: str, *, required: bool) -> _FoldedTextField:
-    return _FoldedTextField(
+def _name_field(label: str, *, required: bool) -> NormalizedTextField:
+    return NormalizedTextField(
         label=label,
         max_length=_NAME_MAX,
         required=required,
